@@ -1,0 +1,35 @@
+"""deltagrad's scalar autograd engine.
+
+``Value`` records the operation that made each number; ``backward()`` walks the
+graph in reverse topological order and applies the chain rule, using the local
+derivatives declared once per primitive in ``autograd.ops``.
+
+Note: this package is deltagrad's ``autograd``, not HIPS autograd (same import name).
+"""
+
+from autograd.backward import backward, grad, topological_order
+from autograd.errors import BackwardError, DomainError, OverflowInOpError
+from autograd.ops import OPS, Op
+from autograd.value import Value, apply, dot, exp, is_grad_enabled, log, no_grad, relu, sigmoid, sum, tanh
+
+__all__ = [
+    "OPS",
+    "BackwardError",
+    "DomainError",
+    "Op",
+    "OverflowInOpError",
+    "Value",
+    "apply",
+    "backward",
+    "dot",
+    "exp",
+    "grad",
+    "is_grad_enabled",
+    "log",
+    "no_grad",
+    "relu",
+    "sigmoid",
+    "sum",
+    "tanh",
+    "topological_order",
+]

@@ -1,0 +1,34 @@
+"""The errors a user of the engine can meet, each naming the operation at fault."""
+
+from __future__ import annotations
+
+
+class DomainError(ValueError):
+    """An operation was applied outside its mathematical domain (``log(0)``, ``0 ** -1``...).
+
+    Raised instead of Python's bare ``math domain error`` or a silent ``nan``,
+    so that the message says which operation and which operand were at fault.
+    """
+
+    def __init__(self, op: str, operands: tuple[float, ...], reason: str) -> None:
+        self.op = op
+        self.operands = operands
+        shown = ", ".join(repr(x) for x in operands)
+        super().__init__(f"{op}({shown}): {reason}")
+
+
+class OverflowInOpError(OverflowError):
+    """An operation's exact result is too large for a float (``exp(1000)``)."""
+
+    def __init__(self, op: str, operands: tuple[float, ...]) -> None:
+        self.op = op
+        self.operands = operands
+        shown = ", ".join(repr(x) for x in operands)
+        super().__init__(
+            f"{op}({shown}) overflows a float (result larger than ~1.8e308); "
+            "rescale the input, or use a stable formulation (e.g. log-sum-exp)"
+        )
+
+
+class BackwardError(RuntimeError):
+    """A local derivative could not be computed during the backward pass."""

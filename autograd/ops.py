@@ -1,0 +1,151 @@
+"""The one table of primitive operations: forward, local derivatives, and how each is shown.
+
+Every primitive is declared here and nowhere else. Its ``partials(out, c, *x)``
+returns the local derivative ``∂out/∂x_i`` for every input ``x_i`` (``out`` is
+the op's own result, ``c`` a constant parameter such as a fixed exponent). The
+rules use arithmetic operators only, so the same rule runs on floats (a plain
+``backward()``) and on ``Value`` objects (``grad(..., create_graph=True)``,
+which is how second derivatives come for free). The backward pass, the graph's
+edge labels and the per-op tests all read this table: adding an op is one
+``Op(...)`` entry plus a method or function that calls it.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from autograd.errors import DomainError, OverflowInOpError
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """A primitive operation.
+
+    Attributes:
+        name: short identifier, used in errors and tests (``"mul"``).
+        forward: ``forward(c, *x) -> float`` on floats; raises DomainError /
+            OverflowInOpError rather than returning nan or inf from a finite input.
+        partials: ``partials(out, c, *x) -> tuple`` of ∂out/∂x_i, one per input.
+        symbol: how a graph shows the op (``"×"``); ``{c}`` is filled with ``c``.
+        derivative: the local derivatives in words, for graphs and docs.
+        arity: the number of inputs, or None for n-ary ops (``sum``, ``dot``).
+    """
+
+    name: str
+    forward: Callable[..., float]
+    partials: Callable[..., tuple[Any, ...]]
+    symbol: str
+    derivative: str
+    arity: int | None
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"
+
+
+def _data(x: Any) -> float:
+    """The float inside a Value, or the float itself (rules see either)."""
+    return x if isinstance(x, float) else x.data
+
+
+def _log(x: Any) -> Any:
+    return math.log(x) if isinstance(x, float) else x.log()
+
+
+def _checked_div(c: Any, a: float, b: float) -> float:
+    if b == 0.0:
+        raise DomainError("div", (a, b), "division by zero")
+    return a / b
+
+
+def _checked_pow(a: float, b: float, op: str = "pow") -> float:
+    if a == 0.0 and b < 0.0:
+        raise DomainError(op, (a, b), "zero cannot be raised to a negative power")
+    if a < 0.0 and not float(b).is_integer():
+        raise DomainError(op, (a, b), "a negative base needs an integer exponent (the result is complex)")
+    try:
+        return float(a**b)
+    except OverflowError:
+        raise OverflowInOpError(op, (a, b)) from None
+
+
+def _pow_partials(out: Any, c: Any, a: Any, b: Any) -> tuple[Any, Any]:
+    # ∂(a^b)/∂b = a^b·ln a, which needs a > 0; at a = 0 (b > 0) the limit is 0.
+    a_data = _data(a)
+    if a_data > 0.0:
+        d_exponent = out * _log(a)
+    elif a_data == 0.0:
+        d_exponent = 0.0
+    else:
+        raise DomainError("pow", (a_data, _data(b)), "∂(a**b)/∂b = a**b·ln(a) is undefined for a negative base a")
+    return (b * a ** (b - 1.0), d_exponent)
+
+
+def _exp(c: Any, a: float) -> float:
+    try:
+        return math.exp(a)
+    except OverflowError:
+        raise OverflowInOpError("exp", (a,)) from None
+
+
+def _log_forward(c: Any, a: float) -> float:
+    if a <= 0.0:
+        raise DomainError("log", (a,), "log is defined only for positive numbers")
+    return math.log(a)
+
+
+def _sigmoid(c: Any, a: float) -> float:
+    # Two branches so that exp never sees a large positive argument.
+    if a >= 0.0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
+
+
+def _step(x: Any) -> float:
+    """ReLU's derivative: 1 where x > 0, else 0 (the value at exactly 0 is 0, as in the notes)."""
+    return 1.0 if _data(x) > 0.0 else 0.0
+
+
+_sumprod = getattr(math, "sumprod", None)
+
+
+def _dot(c: Any, *x: float) -> float:
+    n = len(x) // 2
+    if _sumprod is not None:  # Python >= 3.12: one C loop, extended-precision accumulation
+        return _sumprod(x[:n], x[n:])
+    return math.fsum(map(operator.mul, x[:n], x[n:]))
+
+
+def _dot_partials(out: Any, c: Any, *x: Any) -> tuple[Any, ...]:
+    n = len(x) // 2
+    return x[n:] + x[:n]  # ∂(Σ a_i w_i)/∂a_i = w_i and ∂/∂w_i = a_i
+
+
+ADD = Op("add", lambda c, a, b: a + b, lambda out, c, a, b: (1.0, 1.0), "+", "∂/∂a = 1, ∂/∂b = 1", 2)
+SUB = Op("sub", lambda c, a, b: a - b, lambda out, c, a, b: (1.0, -1.0), "−", "∂/∂a = 1, ∂/∂b = −1", 2)
+MUL = Op("mul", lambda c, a, b: a * b, lambda out, c, a, b: (b, a), "×", "∂/∂a = b, ∂/∂b = a", 2)
+DIV = Op("div", _checked_div, lambda out, c, a, b: (1.0 / b, -out / b), "÷", "∂/∂a = 1/b, ∂/∂b = −a/b²", 2)
+NEG = Op("neg", lambda c, a: -a, lambda out, c, a: (-1.0,), "−", "∂/∂a = −1", 1)
+POW = Op("pow", lambda c, a, b: _checked_pow(a, b), _pow_partials, "**", "∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a", 2)
+POWC = Op(  # a Value to a fixed number: the exponent is a constant, not a node
+    "powc",
+    lambda c, a: _checked_pow(a, c),
+    lambda out, c, a: (c * a ** (c - 1.0),),
+    "**{c}",
+    "∂/∂a = c·a^(c−1)",
+    1,
+)
+EXP = Op("exp", _exp, lambda out, c, a: (out,), "exp", "∂/∂a = exp(a)", 1)
+LOG = Op("log", _log_forward, lambda out, c, a: (1.0 / a,), "log", "∂/∂a = 1/a", 1)
+TANH = Op("tanh", lambda c, a: math.tanh(a), lambda out, c, a: (1.0 - out * out,), "tanh", "∂/∂a = 1 − tanh²(a)", 1)
+SIGMOID = Op("sigmoid", _sigmoid, lambda out, c, a: (out * (1.0 - out),), "sigmoid", "∂/∂a = s(a)(1 − s(a))", 1)
+RELU = Op("relu", lambda c, a: a if a > 0.0 else 0.0, lambda out, c, a: (_step(a),), "ReLU", "∂/∂a = 1 if a > 0 else 0", 1)
+SUM = Op("sum", lambda c, *x: math.fsum(x), lambda out, c, *x: (1.0,) * len(x), "Σ", "∂/∂x_i = 1", None)
+DOT = Op("dot", _dot, _dot_partials, "Σ a·w", "∂/∂a_i = w_i, ∂/∂w_i = a_i", None)
+
+OPS: dict[str, Op] = {op.name: op for op in (ADD, SUB, MUL, DIV, NEG, POW, POWC, EXP, LOG, TANH, SIGMOID, RELU, SUM, DOT)}
+"""Every primitive by name: what the tests parametrize over."""

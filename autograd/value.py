@@ -1,0 +1,229 @@
+"""``Value``: one scalar, the operation that made it, and its gradient.
+
+A Value holds its inputs in an ordered tuple (``x * x`` keeps both edges) and a
+reference to its ``Op`` from the table in ``ops.py``: no closure per node and
+no reference back from an input to its result, so a graph nobody holds is freed
+by reference counting alone.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Union
+
+from autograd import ops
+from autograd.ops import Op
+
+_grad_enabled: ContextVar[bool] = ContextVar("deltagrad_grad_enabled", default=True)
+
+Scalar = Union["Value", float, int]
+
+
+def _as_float(data: Any) -> float:
+    if isinstance(data, bool) or not isinstance(data, numbers.Real):
+        what = type(data).__name__
+        hint = " (a Value holds one number; use a list of Values for a vector)" if isinstance(data, Iterable) else ""
+        raise TypeError(f"Value() needs a real number, got {what} {data!r}{hint}")
+    return float(data)
+
+
+class Value:
+    """A scalar node of the computation graph.
+
+    Attributes:
+        data: the number computed by the forward pass.
+        grad: ∂(output)/∂(this value), filled in by ``backward()``.
+        label: an optional name shown in reprs and graphs (``"w^(1)_21"``).
+    """
+
+    __slots__ = ("data", "grad", "_parents", "_op", "_arg", "label")
+
+    def __init__(self, data: float, label: str | None = None) -> None:
+        self.data = data if type(data) is float else _as_float(data)
+        self.grad = 0.0
+        self._parents: tuple[Value, ...] = ()
+        self._op: Op | None = None
+        self._arg: Any = None
+        self.label = label
+
+    # --- graph structure -------------------------------------------------
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The inputs of the op that made this value, in order (empty for a leaf)."""
+        return self._parents
+
+    @property
+    def op(self) -> Op | None:
+        """The primitive that made this value, or None for a leaf (an input or parameter)."""
+        return self._op
+
+    @property
+    def arg(self) -> Any:
+        """The op's constant parameter (the fixed exponent of ``x ** 3``), if any."""
+        return self._arg
+
+    def is_leaf(self) -> bool:
+        return not self._parents
+
+    # --- arithmetic ------------------------------------------------------
+    def __add__(self, other: Scalar) -> Value:
+        return apply(ops.ADD, self, other)
+
+    def __radd__(self, other: Scalar) -> Value:  # other + self
+        return apply(ops.ADD, other, self)
+
+    def __sub__(self, other: Scalar) -> Value:
+        return apply(ops.SUB, self, other)
+
+    def __rsub__(self, other: Scalar) -> Value:  # other - self
+        return apply(ops.SUB, other, self)
+
+    def __mul__(self, other: Scalar) -> Value:
+        return apply(ops.MUL, self, other)
+
+    def __rmul__(self, other: Scalar) -> Value:  # other * self
+        return apply(ops.MUL, other, self)
+
+    def __truediv__(self, other: Scalar) -> Value:
+        return apply(ops.DIV, self, other)
+
+    def __rtruediv__(self, other: Scalar) -> Value:  # other / self
+        return apply(ops.DIV, other, self)
+
+    def __neg__(self) -> Value:
+        return apply(ops.NEG, self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __pow__(self, other: Scalar) -> Value:
+        if isinstance(other, Value):
+            return apply(ops.POW, self, other)
+        return apply(ops.POWC, self, arg=_as_float(other))  # a fixed exponent is not a node
+
+    def __rpow__(self, other: Scalar) -> Value:  # other ** self
+        return apply(ops.POW, other, self)
+
+    # --- functions -------------------------------------------------------
+    def exp(self) -> Value:
+        return apply(ops.EXP, self)
+
+    def log(self) -> Value:
+        return apply(ops.LOG, self)
+
+    def tanh(self) -> Value:
+        return apply(ops.TANH, self)
+
+    def sigmoid(self) -> Value:
+        return apply(ops.SIGMOID, self)
+
+    def relu(self) -> Value:
+        return apply(ops.RELU, self)
+
+    # --- conversions and display ----------------------------------------
+    def __float__(self) -> float:
+        return self.data
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    # --- gradients (the walk itself lives in backward.py) ----------------
+    def backward(self, grad: float = 1.0) -> None:
+        """Fill ``.grad`` of every value this one depends on with ∂self/∂value.
+
+        Intermediate gradients are reset at the start of each pass, so calling
+        ``backward()`` twice gives the same intermediate gradients; leaf
+        gradients (inputs, parameters) accumulate until ``zero_grad``.
+
+        Args:
+            grad: the seed ∂L/∂self (1.0 when self is the loss).
+        """
+        from autograd.backward import backward
+
+        backward(self, grad)
+
+    def zero_grad(self) -> None:
+        """Set ``.grad`` to 0 on this value and everything it depends on."""
+        from autograd.backward import topological_order
+
+        for v in topological_order(self):
+            v.grad = 0.0
+
+
+def _node(data: float, parents: tuple[Value, ...], op: Op, arg: Any) -> Value:
+    v = _new_value(Value)
+    v.data = data
+    v.grad = 0.0
+    v._parents = parents
+    v._op = op
+    v._arg = arg
+    v.label = None
+    return v
+
+
+_new_value = object.__new__
+
+
+def apply(op: Op, *inputs: Scalar, arg: Any = None) -> Value:
+    """Apply a primitive to Values or numbers, recording the node unless inside ``no_grad``."""
+    inputs_v = tuple(x if isinstance(x, Value) else Value(x) for x in inputs)
+    data = op.forward(arg, *[x.data for x in inputs_v])
+    if not _grad_enabled.get():
+        return Value(data)
+    return _node(data, inputs_v, op, arg)
+
+
+def sum(values: Iterable[Scalar]) -> Value:  # noqa: A001 - the engine's n-ary sum, one node
+    """Σ_i x_i as a single node (not a chain of ``+``): one δ per sum in graphs."""
+    values = tuple(values)
+    if not values:
+        raise ValueError("sum() of no values: pass at least one Value or number")
+    return apply(ops.SUM, *values)
+
+
+def dot(a: Iterable[Scalar], w: Iterable[Scalar]) -> Value:
+    """Σ_i a_i w_i as a single node: a neuron's pre-activation ``z`` as in the notes."""
+    a, w = tuple(a), tuple(w)
+    if len(a) != len(w):
+        raise ValueError(f"dot() needs two sequences of the same length, got {len(a)} and {len(w)}")
+    if not a:
+        raise ValueError("dot() of two empty sequences: pass at least one pair")
+    return apply(ops.DOT, *a, *w)
+
+
+def exp(x: Scalar) -> Value:
+    return apply(ops.EXP, x)
+
+
+def log(x: Scalar) -> Value:
+    return apply(ops.LOG, x)
+
+
+def tanh(x: Scalar) -> Value:
+    return apply(ops.TANH, x)
+
+
+def sigmoid(x: Scalar) -> Value:
+    return apply(ops.SIGMOID, x)
+
+
+def relu(x: Scalar) -> Value:
+    return apply(ops.RELU, x)
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Inside this block, operations compute values but record no graph (per thread/task)."""
+    token = _grad_enabled.set(False)
+    try:
+        yield
+    finally:
+        _grad_enabled.reset(token)
+
+
+def is_grad_enabled() -> bool:
+    return _grad_enabled.get()

@@ -1,0 +1,56 @@
+"""The ``deltagrad`` command line: one module per subcommand.
+
+Each subcommand module in this package defines ``add_parser(subparsers)`` and
+``run(args) -> int`` (the exit code). Exit codes: 0 success, 1 the command ran
+and found a problem (a failed check), 2 bad arguments or input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+SUBCOMMANDS = ("demo", "check", "draw", "train")
+
+
+class UsageError(Exception):
+    """Bad arguments or input: reported as ``deltagrad: error: ...`` with exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="deltagrad",
+        description="Check hand-derived backpropagation (the δ equations) against automatic differentiation.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(f"nn.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"nn.cli.{name}":
+                raise
+            continue
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args))
+    except UsageError as exc:
+        print(f"deltagrad {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("deltagrad: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
