@@ -114,15 +114,17 @@ _sumprod = getattr(math, "sumprod", None)
 
 
 def _dot(c: Any, *x: float) -> float:
+    # Inputs are a_1..a_n, w_1..w_n and, when their count is odd, a bias b last.
     n = len(x) // 2
     if _sumprod is not None:  # Python >= 3.12: one C loop, extended-precision accumulation
-        return _sumprod(x[:n], x[n:])
-    return math.fsum(map(operator.mul, x[:n], x[n:]))
+        total = _sumprod(x[:n], x[n : 2 * n])
+        return total + x[-1] if len(x) % 2 else total
+    return math.fsum([*map(operator.mul, x[:n], x[n : 2 * n]), *x[2 * n :]])
 
 
 def _dot_partials(out: Any, c: Any, *x: Any) -> tuple[Any, ...]:
-    n = len(x) // 2
-    return x[n:] + x[:n]  # ∂(Σ a_i w_i)/∂a_i = w_i and ∂/∂w_i = a_i
+    n = len(x) // 2  # ∂/∂a_i = w_i, ∂/∂w_i = a_i, ∂/∂b = 1
+    return x[n : 2 * n] + x[:n] + (1.0,) * (len(x) % 2)
 
 
 ADD = Op("add", lambda c, a, b: a + b, lambda out, c, a, b: (1.0, 1.0), "+", "∂/∂a = 1, ∂/∂b = 1", 2)
@@ -145,7 +147,7 @@ TANH = Op("tanh", lambda c, a: math.tanh(a), lambda out, c, a: (1.0 - out * out,
 SIGMOID = Op("sigmoid", _sigmoid, lambda out, c, a: (out * (1.0 - out),), "sigmoid", "∂/∂a = s(a)(1 − s(a))", 1)
 RELU = Op("relu", lambda c, a: a if a > 0.0 else 0.0, lambda out, c, a: (_step(a),), "ReLU", "∂/∂a = 1 if a > 0 else 0", 1)
 SUM = Op("sum", lambda c, *x: math.fsum(x), lambda out, c, *x: (1.0,) * len(x), "Σ", "∂/∂x_i = 1", None)
-DOT = Op("dot", _dot, _dot_partials, "Σ a·w", "∂/∂a_i = w_i, ∂/∂w_i = a_i", None)
+DOT = Op("dot", _dot, _dot_partials, "Σ a·w", "∂/∂a_i = w_i, ∂/∂w_i = a_i, ∂/∂b = 1", None)
 
 OPS: dict[str, Op] = {op.name: op for op in (ADD, SUB, MUL, DIV, NEG, POW, POWC, EXP, LOG, TANH, SIGMOID, RELU, SUM, DOT)}
 """Every primitive by name: what the tests parametrize over."""

@@ -185,14 +185,14 @@ def sum(values: Iterable[Scalar]) -> Value:  # noqa: A001 - the engine's n-ary s
     return apply(ops.SUM, *values)
 
 
-def dot(a: Iterable[Scalar], w: Iterable[Scalar]) -> Value:
-    """Σ_i a_i w_i as a single node: a neuron's pre-activation ``z`` as in the notes."""
+def dot(a: Iterable[Scalar], w: Iterable[Scalar], b: Scalar | None = None) -> Value:
+    """Σ_i a_i w_i (+ b) as a single node: a neuron's pre-activation ``z``, as in the notes."""
     a, w = tuple(a), tuple(w)
     if len(a) != len(w):
         raise ValueError(f"dot() needs two sequences of the same length, got {len(a)} and {len(w)}")
     if not a:
         raise ValueError("dot() of two empty sequences: pass at least one pair")
-    return apply(ops.DOT, *a, *w)
+    return apply(ops.DOT, *a, *w) if b is None else apply(ops.DOT, *a, *w, b)
 
 
 def exp(x: Scalar) -> Value:
