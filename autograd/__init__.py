@@ -10,7 +10,19 @@ Note: this package is deltagrad's ``autograd``, not HIPS autograd (same import n
 from autograd.backward import backward, grad, topological_order
 from autograd.errors import BackwardError, DomainError, OverflowInOpError
 from autograd.ops import OPS, Op
-from autograd.value import Value, apply, dot, exp, is_grad_enabled, log, no_grad, relu, sigmoid, sum, tanh
+from autograd.value import (
+    Value,
+    apply,
+    dot,
+    exp,
+    is_grad_enabled,
+    log,
+    no_grad,
+    relu,
+    sigmoid,
+    sum,  # noqa: A004 - the engine's n-ary sum node, used as autograd.sum
+    tanh,
+)
 
 __all__ = [
     "OPS",

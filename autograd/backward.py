@@ -37,9 +37,7 @@ def topological_order(root: Value) -> list[Value]:
 
 def _local_failure(node: Value, exc: Exception) -> BackwardError:
     inputs = ", ".join(repr(p.data) for p in node._parents)
-    return BackwardError(
-        f"the local derivative of {node._op.name}({inputs}) could not be computed: {exc}"
-    )
+    return BackwardError(f"the local derivative of {node._op.name}({inputs}) could not be computed: {exc}")
 
 
 def backward(root: Value, seed: float = 1.0) -> None:
@@ -68,7 +66,7 @@ def backward(root: Value, seed: float = 1.0) -> None:
             local = node._op.partials(node.data, node._arg, *[p.data for p in parents])
         except (ArithmeticError, ValueError) as exc:
             raise _local_failure(node, exc) from exc
-        for p, d in zip(parents, local):
+        for p, d in zip(parents, local, strict=True):
             p.grad += g * d
 
 
@@ -104,7 +102,7 @@ def grad(
                 local = node._op.partials(node.data, node._arg, *[p.data for p in node._parents])
         except (ArithmeticError, ValueError) as exc:
             raise _local_failure(node, exc) from exc
-        for p, d in zip(node._parents, local):
+        for p, d in zip(node._parents, local, strict=True):
             contribution = g * d
             previous = grads.get(p)
             grads[p] = contribution if previous is None else previous + contribution

@@ -145,9 +145,13 @@ EXP = Op("exp", _exp, lambda out, c, a: (out,), "exp", "∂/∂a = exp(a)", 1)
 LOG = Op("log", _log_forward, lambda out, c, a: (1.0 / a,), "log", "∂/∂a = 1/a", 1)
 TANH = Op("tanh", lambda c, a: math.tanh(a), lambda out, c, a: (1.0 - out * out,), "tanh", "∂/∂a = 1 − tanh²(a)", 1)
 SIGMOID = Op("sigmoid", _sigmoid, lambda out, c, a: (out * (1.0 - out),), "sigmoid", "∂/∂a = s(a)(1 − s(a))", 1)
-RELU = Op("relu", lambda c, a: a if a > 0.0 else 0.0, lambda out, c, a: (_step(a),), "ReLU", "∂/∂a = 1 if a > 0 else 0", 1)
+RELU = Op(
+    "relu", lambda c, a: a if a > 0.0 else 0.0, lambda out, c, a: (_step(a),), "ReLU", "∂/∂a = 1 if a > 0 else 0", 1
+)
 SUM = Op("sum", lambda c, *x: math.fsum(x), lambda out, c, *x: (1.0,) * len(x), "Σ", "∂/∂x_i = 1", None)
 DOT = Op("dot", _dot, _dot_partials, "Σ a·w", "∂/∂a_i = w_i, ∂/∂w_i = a_i, ∂/∂b = 1", None)
 
-OPS: dict[str, Op] = {op.name: op for op in (ADD, SUB, MUL, DIV, NEG, POW, POWC, EXP, LOG, TANH, SIGMOID, RELU, SUM, DOT)}
+OPS: dict[str, Op] = {
+    op.name: op for op in (ADD, SUB, MUL, DIV, NEG, POW, POWC, EXP, LOG, TANH, SIGMOID, RELU, SUM, DOT)
+}
 """Every primitive by name: what the tests parametrize over."""
