@@ -36,8 +36,13 @@ def topological_order(root: Value) -> list[Value]:
 
 
 def _local_failure(node: Value, exc: Exception) -> BackwardError:
-    inputs = ", ".join(repr(p.data) for p in node._parents)
-    return BackwardError(f"the local derivative of {node._op.name}({inputs}) could not be computed: {exc}")
+    shown = [repr(p.data) for p in node._parents]
+    if node._arg is not None:
+        shown.append(f"c={node._arg!r}")
+    return BackwardError(
+        f"the local derivative of {node._op.name}({', '.join(shown)}) could not be computed "
+        f"(it is infinite or undefined there): {exc}"
+    )
 
 
 def backward(root: Value, seed: float = 1.0) -> None:
@@ -51,6 +56,9 @@ def backward(root: Value, seed: float = 1.0) -> None:
         if v._parents:
             v.grad = 0.0
     root.grad += float(seed)
+    # The chain rule: ∂root/∂p += ∂root/∂node · ∂node/∂p, for each input p of each node,
+    # nodes taken after everything that uses them. One- and two-input nodes are unpacked
+    # without building an argument list: they are almost every node of a graph.
     for node in reversed(order):
         parents = node._parents
         if not parents:
@@ -62,12 +70,16 @@ def backward(root: Value, seed: float = 1.0) -> None:
                 da, db = node._op.partials(node.data, node._arg, a.data, b.data)
                 a.grad += g * da
                 b.grad += g * db
-                continue
-            local = node._op.partials(node.data, node._arg, *[p.data for p in parents])
+            elif len(parents) == 1:
+                a = parents[0]
+                (da,) = node._op.partials(node.data, node._arg, a.data)
+                a.grad += g * da
+            else:
+                local = node._op.partials(node.data, node._arg, *[p.data for p in parents])
+                for p, d in zip(parents, local, strict=True):
+                    p.grad += g * d
         except (ArithmeticError, ValueError) as exc:
             raise _local_failure(node, exc) from exc
-        for p, d in zip(parents, local, strict=True):
-            p.grad += g * d
 
 
 def grad(
