@@ -82,6 +82,7 @@ class Neuron(Module):
             for i in range(1, n_inputs + 1)
         ]
         self.b = Value(0.0, label=label("b", layer, index)) if bias else None
+        self._z_label = label("z", layer, index)  # formatted once: labelling is on the hot path
 
     def __call__(self, a: Sequence[Value | float]) -> Value:
         return _activate(self.pre_activation(a), self.activation)
@@ -89,7 +90,7 @@ class Neuron(Module):
     def pre_activation(self, a: Sequence[Value | float]) -> Value:
         """``z^(l)_j = Σ_i a_i w_ij (+ b_j)``: one node."""
         z = autograd.dot(a, self.w, self.b)
-        z.label = label("z", self.layer, self.index)
+        z.label = self._z_label
         return z
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
@@ -123,6 +124,7 @@ class Layer(Module):
             Neuron(n_inputs, activation, bias, layer=layer, index=j, init=init, n_outputs=n_outputs, seed=rng)
             for j in range(1, n_outputs + 1)
         ]
+        self._a_labels = [label("a", layer, j) for j in range(1, n_outputs + 1)]
 
     def forward(self, a: Sequence[Value | float]) -> tuple[list[Value], list[Value]]:
         """``(z^(l), a^(l))`` for the activations ``a^(l-1)`` of the previous layer."""
@@ -130,9 +132,9 @@ class Layer(Module):
         if self.activation == "linear":
             return z, z
         out = []
-        for j, zj in enumerate(z, start=1):
+        for zj, name in zip(z, self._a_labels, strict=True):
             aj = _activate(zj, self.activation)
-            aj.label = label("a", self.layer, j)
+            aj.label = name
             out.append(aj)
         return z, out
 
@@ -194,6 +196,7 @@ class MLP(Module):
         rng = _rng(seed)
         sizes = [n_inputs, *layer_sizes]
         self.n_inputs, self.activation, self.bias, self.init = n_inputs, activation, bias, init
+        self._input_labels = [label("a", 0, i) for i in range(1, n_inputs + 1)]
         self.layers = [
             Layer(
                 sizes[l - 1],
@@ -232,13 +235,13 @@ class MLP(Module):
         if len(x) != self.n_inputs:
             raise ValueError(f"model input x has {len(x)} entries, but this MLP expects n_inputs={self.n_inputs}")
         a = []
-        for i, xi in enumerate(x, start=1):
+        for i, (xi, name) in enumerate(zip(x, self._input_labels, strict=True)):
             if isinstance(xi, Value):
                 a.append(xi)
             elif isinstance(xi, numbers.Real) and not isinstance(xi, bool):
-                a.append(Value(float(xi), label=f"a^(0)_{i}"))
+                a.append(Value(float(xi), label=name))
             else:
-                raise TypeError(f"model input x[{i - 1}] is {type(xi).__name__} {xi!r}, expected a number")
+                raise TypeError(f"model input x[{i}] is {type(xi).__name__} {xi!r}, expected a number")
         return a
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
