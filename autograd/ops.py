@@ -136,7 +136,7 @@ POW = Op("pow", lambda c, a, b: _checked_pow(a, b), _pow_partials, "**", "∂/�
 POWC = Op(  # a Value to a fixed number: the exponent is a constant, not a node
     "powc",
     lambda c, a: _checked_pow(a, c),
-    lambda out, c, a: (c * a ** (c - 1.0),),
+    lambda out, c, a: (c * a ** (c - 1.0) if c != 0.0 else 0.0,),  # a**0 is constant, even at a = 0
     "**{c}",
     "∂/∂a = c·a^(c−1)",
     1,
