@@ -23,7 +23,6 @@ import warnings
 from collections.abc import Callable, Mapping
 
 import autograd
-from autograd.errors import DomainError, OverflowInOpError
 from autograd.ops import OPS
 from autograd.value import Value
 
@@ -220,8 +219,7 @@ class _Builder:
         """The Value (or, for a part without names, the float) of a checked node.
 
         A number outside an operation's domain is reported at the innermost
-        part that failed: the ExpressionError raised there is not a DomainError,
-        so the enclosing calls let it pass.
+        part that failed; the enclosing calls pass that ExpressionError on.
         """
         if isinstance(node, ast.Constant):
             return float(node.value)
@@ -244,7 +242,9 @@ class _Builder:
                 return autograd.dot(a, w, bias)
             args = [self.build(arg) for arg in node.args]
             return autograd.sum(args) if name == "sum" else FUNCTIONS[name](args[0])
-        except (DomainError, OverflowInOpError) as exc:
+        except ExpressionError:
+            raise
+        except (ArithmeticError, ValueError) as exc:  # DomainError, OverflowInOpError, and fsum's own errors
             raise self.error(str(exc), node) from exc
 
 

@@ -25,7 +25,8 @@ Scalar = Union["Value", float, int]
 def _as_float(data: Any) -> float:
     if isinstance(data, bool) or not isinstance(data, numbers.Real):
         what = type(data).__name__
-        hint = " (a Value holds one number; use a list of Values for a vector)" if isinstance(data, Iterable) else ""
+        vector = isinstance(data, Iterable) and not isinstance(data, str | bytes)
+        hint = " (a Value holds one number; use a list of Values for a vector)" if vector else ""
         raise TypeError(f"Value() needs a real number, got {what} {data!r}{hint}")
     return float(data)
 
