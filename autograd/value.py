@@ -27,6 +27,8 @@ def _as_float(data: Any) -> float:
         what = type(data).__name__
         vector = isinstance(data, Iterable) and not isinstance(data, str | bytes)
         hint = " (a Value holds one number; use a list of Values for a vector)" if vector else ""
+        if isinstance(data, bool):
+            hint = " (use 1.0 or 0.0 for a number)"
         raise TypeError(f"Value() needs a real number, got {what} {data!r}{hint}")
     return float(data)
 
