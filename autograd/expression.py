@@ -151,9 +151,9 @@ class _Builder:
         if getattr(node, "end_lineno", line) != line:
             end = start + 1
         shown = _LINES.split(self.text)[line - 1][start:end]
-        if shown.strip(" \t()"):  # point at the operator itself, not the spaces and brackets around it
-            start += len(shown) - len(shown.lstrip(" \t()"))
-            end -= len(shown) - len(shown.rstrip(" \t()"))
+        if shown.strip(" \t()"):  # trim spaces, and the brackets an operator span picks up
+            start += len(shown) - len(shown.lstrip(" \t)"))
+            end -= len(shown) - len(shown.rstrip(" \t("))
         return ExpressionError(reason, self.text, line, start + 1, end - start)
 
     def _column(self, line: int, byte_offset: int | None) -> int:
