@@ -1,0 +1,32 @@
+"""Drawing graphs of Values with Graphviz: forward values, gradients, and where a formula disagrees.
+
+``draw(root)`` returns a ``graphviz.Digraph`` (shown inline in Jupyter);
+``render(root, "graph.svg")`` writes ``.svg``, ``.png``, ``.pdf`` or ``.dot``;
+``step_through(root)`` replays the backward pass frame by frame. Depends on
+``autograd`` only: networks are recognised by their labels in the notes'
+notation, and δ-check results arrive as generic annotations.
+"""
+
+from visualize.annotate import Annotation
+from visualize.errors import GraphTooLargeError, GraphvizNotFoundError, OutputPathError, UnsupportedFormatError
+from visualize.graph import DEFAULT_MAX_NODES, draw
+from visualize.labels import NotesLabel, parse_label
+from visualize.output import render, to_svg
+from visualize.stepper import backward_frames, frame_svgs, step_through
+
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "Annotation",
+    "GraphTooLargeError",
+    "GraphvizNotFoundError",
+    "NotesLabel",
+    "OutputPathError",
+    "UnsupportedFormatError",
+    "backward_frames",
+    "draw",
+    "frame_svgs",
+    "parse_label",
+    "render",
+    "step_through",
+    "to_svg",
+]

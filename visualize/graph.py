@@ -1,0 +1,220 @@
+"""``draw(root)``: the graph of Values as a ``graphviz.Digraph``, forward values and gradients on every node.
+
+Each value is a table (label, data, grad) and each operation a small node with
+its symbol, so the picture reads like the worked examples in the notes. Node
+names come from positions in the topological order (``v0``, ``v1``…, ``op1``…),
+never from ``id()``, so the same graph always gives the same DOT text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import graphviz
+
+from autograd import Value, topological_order
+from visualize.annotate import Annotation, AnnotationLike, normalize
+from visualize.errors import GraphTooLargeError
+from visualize.nodes import Style, input_edge, local_derivatives, op_node, value_node
+from visualize.places import INPUT_LAYER, LOSS, Place, consumers, has_network_labels, places
+
+DEFAULT_MAX_NODES = 200
+FONT = "Helvetica"
+
+
+def check_root(root: object) -> Value:
+    if not isinstance(root, Value):
+        hint = " (draw one Value: the loss, or one output)" if isinstance(root, list | tuple) else ""
+        raise TypeError(f"draw() needs a Value as the root of the graph, got {type(root).__name__}{hint}")
+    return root
+
+
+def new_digraph(rankdir: str, title: str | None = None) -> graphviz.Digraph:
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
+    g = graphviz.Digraph("deltagrad")
+    g.attr(
+        rankdir=rankdir,
+        fontname=FONT,
+    )
+    g.attr("node", fontname=FONT, fontsize="12")
+    g.attr("edge", fontname=FONT, arrowsize="0.7")
+    if title:
+        g.attr(label=title, labelloc="t")
+    return g
+
+
+def cluster_name(place: Place) -> str:
+    if place == INPUT_LAYER:
+        return "cluster_input"
+    if place == LOSS:
+        return "cluster_loss"
+    return f"cluster_layer{place[0]}" if len(place) == 1 else f"cluster_layer{place[0]}_neuron{place[1]}"
+
+
+def cluster_label(place: Place) -> str:
+    if place == INPUT_LAYER:
+        return "input a⁽⁰⁾"
+    if place == LOSS:
+        return "loss"
+    return f"layer {place[0]}" if len(place) == 1 else f"neuron {place[1]}"
+
+
+def add_nodes(g: graphviz.Digraph, nodes: list[tuple[str, dict[str, str], Place]], clustered: bool) -> None:
+    """Emit node statements, nested in layer and neuron clusters when ``clustered``."""
+    if not clustered:
+        for name, attrs, _ in nodes:
+            g.node(name, **attrs)
+        return
+    by_place: dict[Place, list[tuple[str, dict[str, str]]]] = {}
+    for name, attrs, place in nodes:
+        by_place.setdefault(place, []).append((name, attrs))
+    for name, attrs in by_place.pop((), []):
+        g.node(name, **attrs)
+    outer = sorted({p[:1] for p in by_place}, key=_place_order)
+    for top in outer:
+        with g.subgraph(name=cluster_name(top)) as c:
+            c.attr(label=cluster_label(top), style="rounded", color="#b0b0b0", fontcolor="#606060")
+            for name, attrs in by_place.get(top, []):
+                c.node(name, **attrs)
+            inner = sorted((p for p in by_place if len(p) == 2 and p[:1] == top), key=_place_order)
+            for place in inner:
+                with c.subgraph(name=cluster_name(place)) as n:
+                    n.attr(label=cluster_label(place), style="dashed,rounded", color="#c8c8c8")
+                    for name, attrs in by_place[place]:
+                        n.node(name, **attrs)
+
+
+def _place_order(place: Place) -> tuple:
+    return (1, 0) if place[:1] == LOSS else (0, *place)
+
+
+def draw(
+    root: Value,
+    *,
+    show_data: bool = True,
+    show_grad: bool = True,
+    edge_labels: str = "none",
+    backward_order: bool = False,
+    annotations: Mapping[Value, AnnotationLike] | None = None,
+    clusters: bool = True,
+    collapse: bool = False,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    rankdir: str = "LR",
+    digits: int = 4,
+    title: str | None = None,
+) -> graphviz.Digraph:
+    """The graph that computed ``root``, ready to display (Jupyter shows it as SVG) or ``render``.
+
+    Args:
+        root: the value whose graph to draw (usually the loss, after ``backward()``).
+        show_data, show_grad: show each value's forward result / gradient.
+        edge_labels: ``"local"`` labels each edge into an op with ∂out/∂in;
+            ``"product"`` adds grad(out)·∂out/∂in, what that edge adds to the input's grad.
+        backward_order: number the values in the order ``backward()`` visits them.
+        annotations: extra text, colour and tooltip per Value (e.g. a δ-check report's).
+        clusters: group a network's values (labelled by ``nn``) per layer and neuron.
+        collapse: draw each neuron as one node (z, a, δ) instead of its operations.
+        max_nodes: refuse (with advice) to draw more nodes than this; None for no limit.
+        rankdir: ``"LR"`` (inputs on the left) or ``"TB"``, ``"RL"``, ``"BT"``.
+        digits: significant digits shown; tooltips have full precision.
+        title: a caption above the graph.
+
+    Raises:
+        TypeError: root is not a Value.
+        GraphTooLargeError: the graph has more than ``max_nodes`` nodes.
+    """
+    style = Style(show_data, show_grad, edge_labels, backward_order, digits)
+    notes = normalize(annotations)
+    order = topological_order(check_root(root))
+    if collapse:
+        from visualize.collapse import draw_collapsed
+
+        return draw_collapsed(order, style, notes, max_nodes=max_nodes, rankdir=rankdir, title=title)
+    check_size(order, max_nodes)
+    picture = GraphPicture(order, style, notes, clusters)
+    return picture.digraph(Frame.after_backward(order), rankdir=rankdir, title=title)
+
+
+def check_size(order: list[Value], max_nodes: int | None) -> None:
+    n_nodes = len(order) + sum(1 for v in order if v.op is not None)
+    if max_nodes is None or n_nodes <= max_nodes:
+        return
+    ways = []
+    where = places(order)
+    if has_network_labels(where):
+        from visualize.collapse import collapsed_size
+
+        ways.append(f"collapse=True (--collapse): one node per neuron, {collapsed_size(order)} nodes")
+    inner = next((v for v in reversed(order[:-1]) if v.label and v.op is not None), None)
+    example = f"e.g. draw(v) for the value labelled {inner.label!r}" if inner else "draw(v) for an intermediate v"
+    ways.append(f"draw a sub-graph: {example}")
+    ways.append(f"raise the limit: max_nodes={n_nodes} (--max-nodes {n_nodes})")
+    raise GraphTooLargeError(n_nodes, max_nodes, ways)
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """What the gradients hold at one moment of the backward pass.
+
+    Attributes:
+        grads: each value's gradient so far (missing: not reached yet).
+        final: the values whose gradient is complete.
+        pushed: the values whose gradient has been passed on to their inputs.
+        active: the value the backward pass has just processed, if any.
+    """
+
+    grads: Mapping[Value, float]
+    final: frozenset[Value]
+    pushed: frozenset[Value]
+    active: Value | None = None
+
+    @classmethod
+    def after_backward(cls, order: list[Value]) -> Frame:
+        everything = frozenset(order)
+        return cls({v: v.grad for v in order}, everything, everything)
+
+
+class GraphPicture:
+    """The whole graph, drawable at any moment of the backward pass (the step-through draws one per frame)."""
+
+    def __init__(self, order: list[Value], style: Style, notes: dict[Value, Annotation], clusters: bool) -> None:
+        self.order, self.style, self.notes = order, style, notes
+        self.index = {v: k for k, v in enumerate(order)}
+        self.where = places(order, consumers(order)) if clusters else {}
+        self.clustered = clusters and has_network_labels(self.where)
+        self.local = {v: local_derivatives(v) for v in order if v.op is not None}
+
+    def step(self, v: Value) -> int | None:
+        """1 for the root: the backward pass walks the topological order in reverse."""
+        return len(self.order) - self.index[v] if self.style.backward_order else None
+
+    def digraph(self, frame: Frame, *, rankdir: str = "LR", title: str | None = None) -> graphviz.Digraph:
+        g = new_digraph(rankdir, title)
+        nodes = []
+        for k, v in enumerate(self.order):
+            place = self.where.get(v, ())
+            active = v is frame.active
+            attrs = value_node(
+                v,
+                self.style,
+                grad=frame.grads.get(v),
+                grad_final=v in frame.final,
+                step=self.step(v),
+                annotation=self.notes.get(v),
+                active=active,
+            )
+            nodes.append((f"v{k}", attrs, place))
+            if v.op is not None:
+                nodes.append((f"op{k}", op_node(v, self.style, active=active), place))
+        add_nodes(g, nodes, self.clustered)
+        for k, v in enumerate(self.order):
+            if v.op is None:
+                continue
+            g.edge(f"op{k}", f"v{k}")
+            grad = frame.grads.get(v) if v in frame.pushed else None
+            for i, p in enumerate(v.parents):
+                attrs = input_edge(v, i, self.local[v][i], grad, self.style, active=v is frame.active)
+                g.edge(f"v{self.index[p]}", f"op{k}", **attrs)
+        return g
