@@ -1,0 +1,279 @@
+"""``check_deltas``: the notes' δ equations checked three ways — by hand, by autograd, by finite differences.
+
+For every layer ``l`` (from the output down) it compares
+
+- ``δ^(l)`` per sample and neuron: the formulas (``nn.delta`` / a ``Rules``) against
+  autograd's ``z^(l)_j.grad`` after one ``backward()`` on the notes' loss ``Σ_i L_i``;
+- ``∂L/∂W^(l)`` (and ``∂L/∂b^(l)``) summed over samples: the formulas, autograd's
+  parameter ``.grad`` and float64 central differences of the model's own forward pass.
+
+Each rule is also evaluated *alone*, fed autograd's δ instead of its own: that
+separates a layer whose rule is wrong from one that only inherits a wrong δ
+from above, which is what the diagnoses (``nn.diagnose``) build on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+import autograd
+from autograd import Value
+from nn import delta
+from nn.diagnose import Context, diagnose
+from nn.losses import cross_entropy, reduce, squared_error
+from nn.mlp import MLP
+from nn.report import DeltaReport, Quantity, Tolerances
+from nn.rules import Rules, rules_named
+
+LOSSES: dict[str, Callable[..., Value]] = {"squared-error": squared_error, "cross-entropy": cross_entropy}
+"""The losses the notes derive a δ^(m) for, by name."""
+
+
+class _RuleProblem(Exception):
+    """A rule raised, or returned the wrong shape: reported as data, not raised to the user."""
+
+    def __init__(self, message: str, value: np.ndarray | None = None) -> None:
+        super().__init__(message)
+        self.value = value  # what a rule returned when its shape was wrong (diagnosed as a transpose...)
+
+
+def _call(rule: Callable, what: str, *args: object) -> np.ndarray:
+    try:
+        return np.asarray(rule(*args), dtype=np.float64)
+    except Exception as exc:  # a user's rule may fail in any way; the report says how
+        raise _RuleProblem(f"the rule for {what} raised {type(exc).__name__}: {exc}") from exc
+
+
+def _shaped(value: np.ndarray, expected: tuple[int, ...], what: str) -> np.ndarray:
+    if value.shape != expected:
+        raise _RuleProblem(f"{what} by the formula has shape {value.shape}, expected {expected}", value)
+    return value
+
+
+@dataclass
+class _Side:
+    """One way of computing every quantity: arrays by key, or why a key could not be computed."""
+
+    values: dict[tuple[str, int], np.ndarray]
+    problems: dict[tuple[str, int], _RuleProblem]
+
+    def run(self, key: tuple[str, int], compute: Callable[[], np.ndarray]) -> None:
+        try:
+            self.values[key] = compute()
+        except _RuleProblem as problem:
+            self.problems[key] = problem
+
+
+def _loss_name(loss: str | Callable) -> str:
+    for name, fn in LOSSES.items():
+        if loss is fn or loss in (name, name.replace("-", "_")):
+            return name
+    raise ValueError(f"unknown loss {loss!r}: choose 'squared-error' or 'cross-entropy'")
+
+
+def _data(model: MLP, X: Sequence, Y: Sequence, loss: str) -> tuple[np.ndarray, np.ndarray]:
+    X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+    n_out = model.sizes[-1]
+    Y = np.asarray(Y)
+    if loss == "cross-entropy" and Y.ndim == 1 and np.issubdtype(Y.dtype, np.integer):
+        if Y.min() < 0 or Y.max() >= n_out:
+            raise ValueError(f"class indices in Y must lie in 0..{n_out - 1}, got {Y.tolist()}")
+        Y = np.eye(n_out)[Y]  # class indices -> one-hot rows
+    Y = np.asarray(Y, dtype=np.float64)
+    if Y.ndim == 1:  # one target per sample (one output), or one sample's target vector
+        Y = Y.reshape(-1, 1) if n_out == 1 else Y.reshape(1, -1)
+    if X.shape[1] != model.n_inputs or Y.shape != (len(X), n_out):
+        raise ValueError(
+            f"X must be N × {model.n_inputs} and Y N × {n_out} (one row per sample), got {X.shape} and {Y.shape}"
+        )
+    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
+        raise ValueError("X and Y must be finite numbers")
+    return X, Y
+
+
+def _autograd_side(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str) -> tuple[Value, list, dict]:
+    """One ``backward()`` on ``Loss = Σ_i L_i``: every ``z.grad`` is that sample's δ, every ``w.grad`` the sum."""
+    model.zero_grad()
+    traces = [model.trace(list(x)) for x in X]
+    total = reduce([LOSSES[loss](t.output, list(y)) for t, y in zip(traces, Y, strict=True)], "sum")
+    total.backward()
+    values: dict[tuple[str, int], np.ndarray] = {}
+    for l, layer in enumerate(model.layers, start=1):  # noqa: E741
+        values["delta", l] = np.array([[z.grad for z in t.z[l]] for t in traces])
+        values["weight", l] = np.array([[w.grad for w in n.w] for n in layer.neurons]).T
+        if model.bias:
+            values["bias", l] = np.array([n.b.grad for n in layer.neurons])
+    return total, traces, values
+
+
+STENCIL = ((-2.0, 1.0), (-1.0, -8.0), (1.0, 8.0), (2.0, -1.0))
+"""Fourth-order central differences: f' ≈ [f(w−2h) − 8f(w−h) + 8f(w+h) − f(w+2h)] / 12h.
+
+Its error is O(h⁴) + O(ε/h) rather than O(h²) + O(ε/h), so with h = 1e-4 it is good to
+~1e-11 in float64: tight enough to check the formulas to a relative 1e-9, not just 1e-5.
+"""
+
+
+def _finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str, h: float) -> dict:
+    """Central differences of the total loss for every parameter, and the ReLU kinks each one crosses."""
+    relu = model.activation == "relu"
+    loss_fn = LOSSES[loss]
+
+    def evaluate() -> tuple[float, set[str]]:
+        total, positive = [], set()
+        with autograd.no_grad():
+            for s, (x, y) in enumerate(zip(X, Y, strict=True), start=1):
+                t = model.trace(list(x))
+                total.append(loss_fn(t.output, list(y)).data)
+                if relu:  # which hidden z are on the positive side of the kink
+                    positive |= {f"{z.label} of sample {s}" for zl in t.z[1:-1] for z in zl if z.data > 0.0}
+        return math.fsum(total), positive
+
+    out: dict[Value, tuple[float, str | None]] = {}
+    for p in model.parameters():
+        w = p.data
+        values, sides = [], []
+        try:
+            for step, weight in STENCIL:
+                p.data = w + step * h
+                f, positive = evaluate()
+                values.append(weight * f)
+                sides.append(positive)
+        finally:
+            p.data = w
+        crossed = sorted(set.union(*sides) - set.intersection(*sides))
+        kink = f"{', '.join(crossed)} within ±{2 * h:g} of 0" if crossed else None
+        out[p] = (math.fsum(values) / (12.0 * h), kink)
+    return out
+
+
+def _formula_sides(passes: list[delta.Pass], Y: np.ndarray, loss: str, rules: Rules, ag: dict) -> tuple[_Side, _Side]:
+    """The formulas chained from the output down (as by hand), and each rule alone fed autograd's δ."""
+    m, N, n = passes[0].m, len(passes), [len(a) for a in passes[0].a]
+    chain, local = _Side({}, {}), _Side({}, {})
+
+    def per_sample(l: int, rule: Callable, args: Callable[[int], tuple]) -> np.ndarray:  # noqa: E741
+        """δ^(l) of every sample, stacked N × n_l."""
+        try:
+            value = np.array([_call(rule, f"δ^({l})", *args(s)) for s in range(N)])
+        except ValueError as exc:  # samples gave differently shaped vectors
+            raise _RuleProblem(f"the rule for δ^({l}) gave inconsistent shapes: {exc}") from exc
+        return _shaped(value, (N, n[l]), f"δ^({l})")
+
+    def summed(kind: str, l: int, deltas: dict) -> np.ndarray:  # noqa: E741
+        """∂L/∂W^(l) or ∂L/∂b^(l), summed over the samples, from the δ^(l) in ``deltas``."""
+        weight = kind == "weight"
+        what, rule = (f"∂L/∂W^({l})", rules.weight_gradient) if weight else (f"∂L/∂b^({l})", rules.bias_gradient)
+        if ("delta", l) not in deltas:
+            raise _RuleProblem(f"not computed: δ^({l}) could not be")
+        try:
+            value = sum(_call(rule, what, passes[s], l, deltas["delta", l][s]) for s in range(N))
+        except ValueError as exc:
+            raise _RuleProblem(f"the rule for {what} gave inconsistent shapes: {exc}") from exc
+        return _shaped(np.asarray(value), (n[l - 1], n[l]) if weight else (n[l],), what)
+
+    def recursion(l: int, deltas: dict) -> np.ndarray:  # noqa: E741
+        """δ^(l) from δ^(l+1) in ``deltas``: the chained one, or autograd's."""
+        if ("delta", l + 1) not in deltas:
+            raise _RuleProblem(f"not computed: δ^({l + 1}) could not be")
+        return per_sample(l, rules.backward_delta, lambda s: (passes[s], l + 1, deltas["delta", l + 1][s]))
+
+    output_rule = rules.output_delta(loss)
+    for side in (chain, local):  # the output delta needs no δ from anywhere: both sides are the same
+        side.run(("delta", m), lambda: per_sample(m, output_rule, lambda s: (passes[s].z[m], Y[s])))
+    for l in range(m, 0, -1):  # noqa: E741
+        if l < m:
+            chain.run(("delta", l), lambda layer=l: recursion(layer, chain.values))
+            local.run(("delta", l), lambda layer=l: recursion(layer, ag))
+        kinds = ("weight", "bias") if passes[0].b[l] is not None else ("weight",)
+        for kind in kinds:
+            chain.run((kind, l), lambda k=kind, layer=l: summed(k, layer, chain.values))
+            local.run((kind, l), lambda k=kind, layer=l: summed(k, layer, ag))
+    return chain, local
+
+
+def check_deltas(
+    model: MLP,
+    X: Sequence,
+    Y: Sequence,
+    loss: str | Callable = "squared-error",
+    rules: Rules | str = "correct",
+    *,
+    tolerances: Tolerances | None = None,
+) -> DeltaReport:
+    """Check the δ equations (``rules``) on ``model`` against autograd and finite differences.
+
+    Args:
+        model: an ``nn.MLP`` (any activation; the notes' is ReLU). Its parameters'
+            ``.grad`` are zeroed and left holding autograd's gradient of the checked loss.
+        X: inputs, one row per sample (N × n_0).
+        Y: targets, N × n_m; for cross-entropy one-hot rows or N class indices.
+        loss: ``"squared-error"`` or ``"cross-entropy"`` (or ``nn.squared_error`` / ``nn.cross_entropy``),
+            summed over the samples as in the notes.
+        rules: a ``Rules`` or the name of a ready rule set (``nn.rules.RULE_SETS``).
+        tolerances: when two numbers count as equal (defaults stated in ``Tolerances``).
+
+    Returns:
+        A ``DeltaReport``: truthy fields ``passed``, ``first_failing_layer``, ``diagnoses``;
+        print it, show it in Jupyter, ``to_json()`` it, or hand ``annotations()`` to the visualizer.
+    """
+    loss = _loss_name(loss)
+    rules = rules_named(rules) if isinstance(rules, str) else rules
+    tol = tolerances or Tolerances()
+    X, Y = _data(model, X, Y, loss)
+    total, traces, ag = _autograd_side(model, X, Y, loss)
+    fd = _finite_differences(model, X, Y, loss, tol.fd_eps)
+
+    sigma, model_sigma_prime = delta.ACTIVATIONS[model.activation]
+    W, b = delta.network_weights(model)
+    passes = [delta.forward(W, b, x, sigma, rules.sigma_prime or model_sigma_prime) for x in X]
+    chain, local = _formula_sides(passes, Y, loss, rules, ag)
+
+    quantities = []
+    for l in range(len(W) - 1, 0, -1):  # noqa: E741 - from the output down, as the notes do
+        layer = model.layers[l - 1]
+        for kind in ("delta", "weight", "bias"):
+            key = (kind, l)
+            if key not in ag:
+                continue
+            if kind == "delta":
+                nodes = [t.z[l] for t in traces]
+                fd_values = kinks = None
+            else:
+                nodes = [[n.w[i] for n in layer.neurons] for i in range(len(layer.neurons[0].w))]
+                nodes = [[n.b for n in layer.neurons]] if kind == "bias" else nodes
+                fd_values = np.array([[fd[v][0] for v in row] for row in nodes]).reshape(ag[key].shape)
+                kinks = np.array([[fd[v][1] for v in row] for row in nodes], dtype=object).reshape(ag[key].shape)
+            quantities.append(
+                Quantity(
+                    kind=kind,
+                    layer=l,
+                    autograd=ag[key],
+                    formula=chain.values.get(key),
+                    problem=str(chain.problems[key]) if key in chain.problems else None,
+                    local=local.values.get(key),
+                    local_problem=str(local.problems[key]) if key in local.problems else None,
+                    local_raw=local.problems[key].value if key in local.problems else None,
+                    finite_difference=fd_values,
+                    kinks=kinks,
+                    nodes=nodes,
+                    tol=tol,
+                )
+            )
+    context = Context(passes=passes, Y=Y, loss=loss, autograd=ag, model_sigma_prime=model_sigma_prime)
+    diagnoses = diagnose(quantities, context)
+    return DeltaReport(
+        quantities=quantities,
+        diagnoses=diagnoses,
+        rules=rules,
+        loss=loss,
+        model=repr(model),
+        n_samples=len(X),
+        tolerances=tol,
+        graph_root=total,
+        sample_losses=list(total.parents),
+    )

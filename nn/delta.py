@@ -1,0 +1,168 @@
+"""The notes' δ equations in matrix form, one short numpy function per line of the notes.
+
+This is the *hand* side of a δ-check: what a person computes with pencil and
+paper, written so each function reads like the line of the notes it encodes.
+Everything is per sample and float64; ``W[l]`` is the notes' ``W^(l)``
+(``n_{l-1} × n_l``), ``z[l]`` and ``a[l]`` are ``z^(l)`` and ``a^(l)``
+(``a[0] = x``, ``z[0]`` is None: the input has no pre-activation), and the
+output layer ``m`` is linear. The notes' loss is a *sum* over samples, so
+``gradients`` adds the per-sample ``∂L/∂W^(l)`` up.
+
+The rules of ``nn.rules`` take these same arguments, so a user's own formula
+(or one of the notes' errata) replaces exactly one of these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+
+
+# --- σ and σ' ---------------------------------------------------------------
+def relu(z: Array) -> Array:
+    """σ(x) = x if x > 0, 0 otherwise."""
+    return np.where(z > 0.0, z, 0.0)
+
+
+def relu_prime(z: Array) -> Array:
+    """σ'(x) = 1 if x > 0, else 0 (at exactly 0 the notes' and the engine's convention: 0)."""
+    return (z > 0.0).astype(np.float64)
+
+
+def sigmoid(z: Array) -> Array:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # the same function as 1/(1+e^-z), without overflow
+
+
+def sigmoid_prime(z: Array) -> Array:
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def tanh_prime(z: Array) -> Array:
+    return 1.0 - np.tanh(z) ** 2
+
+
+ACTIVATIONS: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]] = {
+    "relu": (relu, relu_prime),
+    "tanh": (np.tanh, tanh_prime),
+    "sigmoid": (sigmoid, sigmoid_prime),
+    "linear": (lambda z: z, np.ones_like),
+}
+"""σ and σ' for each activation an ``nn.MLP`` can have."""
+
+
+# --- the forward pass ---------------------------------------------------------
+@dataclass(frozen=True)
+class Pass:
+    """One sample's forward pass, indexed by layer as in the notes (index 0 is the input).
+
+    ``sigma_prime`` is the σ' in use: the network's own, or a rule set's replacement.
+    """
+
+    W: list[Array | None]
+    b: list[Array | None]
+    z: list[Array | None]
+    a: list[Array]
+    sigma: Callable[[Array], Array]
+    sigma_prime: Callable[[Array], Array]
+
+    @property
+    def m(self) -> int:
+        """The output layer's index."""
+        return len(self.W) - 1
+
+
+def network_weights(model) -> tuple[list[Array | None], list[Array | None]]:  # model: nn.MLP
+    """``W^(1)…W^(m)`` and ``b^(1)…b^(m)`` of an ``nn.MLP`` (index 0 is None; b is None without biases)."""
+    m = len(model.sizes) - 1
+    W = [None] + [model.weight_matrix(l) for l in range(1, m + 1)]  # noqa: E741
+    b = [None] + [model.bias_vector(l) for l in range(1, m + 1)]  # noqa: E741
+    return W, b
+
+
+def forward(
+    W: Sequence[Array | None],
+    b: Sequence[Array | None],
+    x: Array,
+    sigma: Callable[[Array], Array] = relu,
+    sigma_prime: Callable[[Array], Array] = relu_prime,
+) -> Pass:
+    """``z^(l) = (W^(l))ᵀ a^(l-1) (+ b^(l))``, ``a^(l) = σ(z^(l))``; the output layer is linear."""
+    m = len(W) - 1
+    z: list[Array | None] = [None]
+    a: list[Array] = [np.asarray(x, dtype=np.float64)]
+    for l in range(1, m + 1):  # noqa: E741 - l is the notes' layer index
+        zl = W[l].T @ a[l - 1] + (b[l] if b[l] is not None else 0.0)
+        z.append(zl)
+        a.append(zl if l == m else sigma(zl))
+    return Pass(list(W), list(b), z, a, sigma, sigma_prime)
+
+
+# --- the output layer ---------------------------------------------------------
+def output_delta_squared_error(z: Array, y: Array) -> Array:
+    """δ^(m) = 2(z^(m) − y), the δ of ‖z^(m) − y‖²."""
+    return 2.0 * (z - y)
+
+
+def softmax(z: Array) -> Array:
+    """p_k = e^{z_k} / Σ_j e^{z_j} (shifted by max z, which cancels)."""
+    e = np.exp(z - np.max(z))
+    return e / e.sum()
+
+
+def output_delta_cross_entropy(z: Array, y: Array) -> Array:
+    """δ^(m) = p − y for softmax cross-entropy with a one-hot y."""
+    return softmax(z) - y
+
+
+# --- backward: δ layer by layer, then the gradients ----------------------------
+def backward_delta(p: Pass, l: int, delta: Array) -> Array:  # noqa: E741
+    """δ^(l-1) = σ'(z^(l-1)) ⊙ W^(l) δ^(l)."""
+    return p.sigma_prime(p.z[l - 1]) * (p.W[l] @ delta)
+
+
+def weight_gradient(p: Pass, l: int, delta: Array) -> Array:  # noqa: E741
+    """∂L/∂W^(l) = a^(l-1) (δ^(l))ᵀ, an n_{l-1} × n_l matrix (one sample)."""
+    return np.outer(p.a[l - 1], delta)
+
+
+def bias_gradient(p: Pass, l: int, delta: Array) -> Array:  # noqa: E741
+    """∂L/∂b^(l) = δ^(l) (one sample)."""
+    return delta
+
+
+def deltas(
+    p: Pass,
+    y: Array,
+    output_delta: Callable[[Array, Array], Array] = output_delta_squared_error,
+    backward: Callable[[Pass, int, Array], Array] = backward_delta,
+) -> list[Array | None]:
+    """``[None, δ^(1), …, δ^(m)]`` for one sample: the output delta, then the recursion down."""
+    d: list[Array | None] = [None] * (p.m + 1)
+    d[p.m] = output_delta(p.z[p.m], y)
+    for l in range(p.m, 1, -1):  # noqa: E741
+        d[l - 1] = backward(p, l, d[l])
+    return d
+
+
+def gradients(
+    W: Sequence[Array | None],
+    b: Sequence[Array | None],
+    X: Array,
+    Y: Array,
+    output_delta: Callable[[Array, Array], Array] = output_delta_squared_error,
+    sigma: Callable[[Array], Array] = relu,
+    sigma_prime: Callable[[Array], Array] = relu_prime,
+) -> list[Array | None]:
+    """``∂Loss/∂W^(l)`` for l = 1..m, summed over the samples (rows of X and Y): the notes' Σ_i."""
+    total: list[Array | None] = [None] + [np.zeros_like(Wl) for Wl in W[1:]]
+    for x, y in zip(X, Y, strict=True):
+        p = forward(W, b, x, sigma, sigma_prime)
+        d = deltas(p, y, output_delta)
+        for l in range(1, p.m + 1):  # noqa: E741
+            total[l] += weight_gradient(p, l, d[l])
+    return total
