@@ -1,0 +1,1 @@
+"""deltagrad's tests: one folder per package (autograd, nn, visualize)."""

@@ -1,0 +1,335 @@
+"""Every primitive in ``autograd.ops.OPS`` against independent oracles.
+
+Each op needs one ``Spec`` in ``SPECS`` below: its forward as a sympy
+expression, a strategy for points inside its domain, the Value code a user
+writes to reach it, and the PyTorch function it corresponds to. The tests are
+parametrized over the op table itself, so a new op is tested as soon as it has
+a spec, and fails, saying so, until it has one.
+
+The oracles: sympy's exact derivatives evaluated with mpmath at 50 digits,
+central differences in float64, and PyTorch in float64.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import mpmath
+import pytest
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd
+from autograd import OPS, Value
+
+DIGITS = 50  # working precision of the sympy/mpmath oracle
+SIZES = (1, 2, 3, 5)  # input counts tried for n-ary ops (pairs, for dot)
+
+
+@dataclass(frozen=True)
+class Point:
+    """Where an op is evaluated: its constant parameter (powc's exponent) and its inputs."""
+
+    c: float | None
+    x: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How the tests see one op.
+
+    Attributes:
+        sympy: ``(c, *x) -> sympy expression`` of the forward (c is a symbol).
+        points: a hypothesis strategy of Points inside the op's domain.
+        call: ``(c, *values) -> Value``, the user-facing code that applies the op.
+        torch: ``(torch, c, *tensors) -> tensor``, the same op in PyTorch.
+    """
+
+    sympy: Callable[..., Any]
+    points: st.SearchStrategy[Point]
+    call: Callable[..., Value]
+    torch: Callable[..., Any]
+
+
+NO_CONSTANT = st.none()
+
+
+def reals(lo: float = -10.0, hi: float = 10.0) -> st.SearchStrategy[float]:
+    return st.floats(lo, hi)
+
+
+def away_from_zero(lo: float, hi: float) -> st.SearchStrategy[float]:
+    """Numbers with lo <= |x| <= hi, of either sign."""
+    return st.one_of(st.floats(lo, hi), st.floats(-hi, -lo))
+
+
+def points(*inputs: st.SearchStrategy[float], c: st.SearchStrategy[Any] = NO_CONSTANT) -> st.SearchStrategy[Point]:
+    return st.builds(Point, c, st.tuples(*inputs))
+
+
+def n_ary(points_of_size: Callable[[int], st.SearchStrategy[Point]]) -> st.SearchStrategy[Point]:
+    return st.sampled_from(SIZES).flatmap(points_of_size)
+
+
+def _powc_points(c: float) -> st.SearchStrategy[Point]:
+    # A negative base needs an integer exponent; a zero base, a positive one.
+    base = away_from_zero(0.1, 5.0) if c.is_integer() else st.floats(0.1, 5.0)
+    return points(base, c=st.just(c))
+
+
+def _dot_inputs(n: int) -> st.SearchStrategy[Point]:
+    # a_1..a_n, w_1..w_n, then the optional bias b
+    return st.sampled_from([2 * n, 2 * n + 1]).flatmap(lambda count: points(*[reals()] * count))
+
+
+def _dot_sympy(c: Any, *x: Any) -> Any:
+    n = len(x) // 2
+    return sympy.Add(*(a * w for a, w in zip(x[:n], x[n : 2 * n], strict=True)), *x[2 * n :])
+
+
+def _dot_call(c: Any, *x: Value) -> Value:
+    n = len(x) // 2
+    return autograd.dot(x[:n], x[n : 2 * n], *x[2 * n :])
+
+
+def _dot_torch(t: Any, c: Any, *x: Any) -> Any:
+    n = len(x) // 2
+    return t.dot(t.stack(x[:n]), t.stack(x[n : 2 * n])) + sum(x[2 * n :])
+
+
+SPECS: dict[str, Spec] = {
+    "add": Spec(
+        sympy=lambda c, a, b: a + b,
+        points=points(reals(), reals()),
+        call=lambda c, a, b: a + b,
+        torch=lambda t, c, a, b: a + b,
+    ),
+    "sub": Spec(
+        sympy=lambda c, a, b: a - b,
+        points=points(reals(), reals()),
+        call=lambda c, a, b: a - b,
+        torch=lambda t, c, a, b: a - b,
+    ),
+    "mul": Spec(
+        sympy=lambda c, a, b: a * b,
+        points=points(reals(), reals()),
+        call=lambda c, a, b: a * b,
+        torch=lambda t, c, a, b: a * b,
+    ),
+    "div": Spec(
+        sympy=lambda c, a, b: a / b,
+        points=points(reals(), away_from_zero(0.1, 10.0)),
+        call=lambda c, a, b: a / b,
+        torch=lambda t, c, a, b: a / b,
+    ),
+    "neg": Spec(
+        sympy=lambda c, a: -a,
+        points=points(reals()),
+        call=lambda c, a: -a,
+        torch=lambda t, c, a: -a,
+    ),
+    "pow": Spec(  # ∂/∂b = a^b·ln a needs a > 0
+        sympy=lambda c, a, b: a**b,
+        points=points(st.floats(0.1, 5.0), reals(-3.0, 3.0)),
+        call=lambda c, a, b: a**b,
+        torch=lambda t, c, a, b: a**b,
+    ),
+    "powc": Spec(
+        sympy=lambda c, a: a**c,
+        points=st.sampled_from([-2.0, -1.0, 0.5, 1.5, 2.0, 3.0]).flatmap(_powc_points),
+        call=lambda c, a: a**c,
+        torch=lambda t, c, a: a**c,
+    ),
+    "exp": Spec(
+        sympy=lambda c, a: sympy.exp(a),
+        points=points(reals(-20.0, 20.0)),
+        call=lambda c, a: a.exp(),
+        torch=lambda t, c, a: a.exp(),
+    ),
+    "log": Spec(
+        sympy=lambda c, a: sympy.log(a),
+        points=points(st.floats(1e-3, 1e3)),
+        call=lambda c, a: a.log(),
+        torch=lambda t, c, a: a.log(),
+    ),
+    "tanh": Spec(
+        sympy=lambda c, a: sympy.tanh(a),
+        points=points(reals()),
+        call=lambda c, a: a.tanh(),
+        torch=lambda t, c, a: a.tanh(),
+    ),
+    "sigmoid": Spec(
+        sympy=lambda c, a: 1 / (1 + sympy.exp(-a)),
+        points=points(reals(-30.0, 30.0)),
+        call=lambda c, a: a.sigmoid(),
+        torch=lambda t, c, a: a.sigmoid(),
+    ),
+    "relu": Spec(  # not differentiable at 0: sampled away from it
+        sympy=lambda c, a: sympy.Piecewise((a, a > 0), (0, True)),
+        points=points(away_from_zero(1e-3, 10.0)),
+        call=lambda c, a: a.relu(),
+        torch=lambda t, c, a: a.relu(),
+    ),
+    "sum": Spec(
+        sympy=lambda c, *x: sympy.Add(*x),
+        points=n_ary(lambda n: points(*[reals()] * n)),
+        call=lambda c, *x: autograd.sum(x),
+        torch=lambda t, c, *x: t.stack(x).sum(),
+    ),
+    "dot": Spec(sympy=_dot_sympy, points=n_ary(_dot_inputs), call=_dot_call, torch=_dot_torch),
+}
+
+
+def spec_of(name: str) -> Spec:
+    if name not in SPECS:
+        pytest.fail(
+            f"op {name!r} is in autograd.ops.OPS but has no test spec: add SPECS[{name!r}] in "
+            "tests/autograd/test_ops.py with its sympy forward, a strategy for points inside its "
+            "domain, the Value call that applies it, and its PyTorch equivalent"
+        )
+    return SPECS[name]
+
+
+@dataclass(frozen=True)
+class Exact:
+    """An op's forward, gradient and Hessian at one point, from sympy, rounded to float."""
+
+    value: float
+    gradient: list[float]
+    hessian: list[list[float]]
+
+
+@cache
+def _compiled(name: str, n_inputs: int) -> Callable[..., Any]:
+    c = sympy.Symbol("c", real=True)
+    x = sympy.symbols(f"x:{n_inputs}", real=True)
+    f = SPECS[name].sympy(c, *x)
+    gradient = [sympy.diff(f, xi) for xi in x]
+    hessian = [[sympy.diff(g, xj) for xj in x] for g in gradient]
+    return sympy.lambdify((c, *x), [f, gradient, hessian], modules="mpmath")
+
+
+def exact(name: str, p: Point) -> Exact:
+    with mpmath.workdps(DIGITS):
+        c = mpmath.mpf(p.c if p.c is not None else 0.0)
+        value, gradient, hessian = _compiled(name, len(p.x))(c, *map(mpmath.mpf, p.x))
+        return Exact(float(value), [float(g) for g in gradient], [[float(h) for h in row] for row in hessian])
+
+
+def central_difference(f: Callable[..., float], x: tuple[float, ...], i: int) -> float:
+    """∂f/∂x_i by (f(x + h e_i) − f(x − h e_i)) / 2h, with h scaled to x_i."""
+    h = 1e-5 * max(abs(x[i]), 0.01)
+    up = list(x)
+    down = list(x)
+    up[i] += h
+    down[i] -= h
+    return (f(*up) - f(*down)) / (up[i] - down[i])
+
+
+def leaves(p: Point) -> list[Value]:
+    return [Value(x, label=f"x{i}") for i, x in enumerate(p.x)]
+
+
+@pytest.fixture(scope="module")
+def torch() -> Any:
+    return pytest.importorskip("torch", reason="PyTorch is an optional oracle: pip install 'deltagrad[torch]'")
+
+
+def test_every_spec_names_an_op_in_the_table() -> None:
+    stale = sorted(set(SPECS) - set(OPS))
+    assert not stale, f"SPECS has entries for ops that autograd.ops.OPS no longer declares: {stale}"
+
+
+@pytest.mark.parametrize("name", OPS)
+def test_op_declares_a_consistent_entry(name: str) -> None:
+    op = OPS[name]
+    assert op.name == name
+    assert op.arity is None or op.arity >= 1
+    assert op.symbol and op.derivative, f"{name}: the graph needs a symbol and a derivative in words"
+    spec_of(name)
+
+
+@pytest.mark.parametrize("name", OPS)
+@given(data=st.data())
+def test_forward_matches_sympy(name: str, data: st.DataObject) -> None:
+    op, spec = OPS[name], spec_of(name)
+    p = data.draw(spec.points)
+    got = op.forward(p.c, *p.x)
+    want = exact(name, p).value
+    assert type(got) is float, f"{name}{p.x}: forward returned {type(got).__name__}, not float"
+    assert got == pytest.approx(want, rel=1e-12, abs=1e-13), f"{name}(c={p.c}, {p.x}): {got} vs sympy {want}"
+
+
+@pytest.mark.parametrize("name", OPS)
+@given(data=st.data())
+def test_partials_match_sympy(name: str, data: st.DataObject) -> None:
+    op, spec = OPS[name], spec_of(name)
+    p = data.draw(spec.points)
+    out = op.forward(p.c, *p.x)
+    local = op.partials(out, p.c, *p.x)
+    want = exact(name, p).gradient
+    assert len(local) == len(p.x), f"{name}: partials gave {len(local)} derivatives for {len(p.x)} inputs"
+    for i, (got, expected) in enumerate(zip(local, want, strict=True)):
+        # abs: rules written from the output (1 − tanh²) lose digits where the derivative is ~1e-13
+        assert float(got) == pytest.approx(expected, rel=1e-10, abs=1e-12), (
+            f"∂{name}/∂x{i} at c={p.c}, x={p.x}: table gives {got}, sympy gives {expected}"
+        )
+
+
+@pytest.mark.parametrize("name", OPS)
+@given(data=st.data())
+def test_backward_matches_central_differences(name: str, data: st.DataObject) -> None:
+    op, spec = OPS[name], spec_of(name)
+    p = data.draw(spec.points)
+    xs = leaves(p)
+    out = spec.call(p.c, *xs)
+    assert out.op is op, f"SPECS[{name!r}].call applied {out.op}, not {op}"
+    assert len(out.parents) == len(xs) and all(a is b for a, b in zip(out.parents, xs, strict=True))
+    out.backward()
+
+    def f(*x: float) -> float:
+        return spec.call(p.c, *map(Value, x)).data
+
+    for i, x in enumerate(xs):
+        numerical = central_difference(f, p.x, i)
+        assert x.grad == pytest.approx(numerical, rel=1e-6, abs=1e-6), (
+            f"∂{name}/∂x{i} at c={p.c}, x={p.x}: backward gives {x.grad}, central differences {numerical}"
+        )
+
+
+@pytest.mark.parametrize("name", OPS)
+@given(data=st.data())
+def test_second_derivatives_match_sympy(name: str, data: st.DataObject) -> None:
+    spec = spec_of(name)
+    p = data.draw(spec.points)
+    xs = leaves(p)
+    gradient = autograd.grad(spec.call(p.c, *xs), xs, create_graph=True)
+    want = exact(name, p).hessian
+    for i, g in enumerate(gradient):
+        row = autograd.grad(g, xs)
+        for j, (got, expected) in enumerate(zip(row, want[i], strict=True)):
+            assert got == pytest.approx(expected, rel=1e-9, abs=1e-11), (
+                f"∂²{name}/∂x{i}∂x{j} at c={p.c}, x={p.x}: grad(create_graph=True) gives {got}, sympy {expected}"
+            )
+
+
+@pytest.mark.parametrize("name", OPS)
+@given(data=st.data())
+def test_value_and_grad_match_torch(name: str, data: st.DataObject, torch: Any) -> None:
+    spec = spec_of(name)
+    p = data.draw(spec.points)
+    xs = leaves(p)
+    out = spec.call(p.c, *xs)
+    out.backward()
+    ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in p.x]
+    out_t = spec.torch(torch, p.c, *ts)
+    out_t.backward()
+    assert out.data == pytest.approx(out_t.item(), rel=1e-12, abs=1e-13), f"{name}(c={p.c}, {p.x})"
+    for i, (x, t) in enumerate(zip(xs, ts, strict=True)):
+        assert x.grad == pytest.approx(t.grad.item(), rel=1e-10, abs=1e-12), (
+            f"∂{name}/∂x{i} at c={p.c}, x={p.x}: deltagrad {x.grad}, torch {t.grad.item()}"
+        )
