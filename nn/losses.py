@@ -1,25 +1,32 @@
 """Losses on Values, per sample, exactly as the notes write them.
 
 The notes' total loss is a *sum* over samples (``Loss_W = Σ_i L_W(x^[i], y^[i])``),
-so gradients add up over samples; ``reduce`` also offers the mean.
+so gradients add up over samples; ``reduce`` also offers the mean. Every loss
+takes the network's output ``z^(m)`` (one Value or a list) and a target ``y``
+and returns one Value, so ``loss.backward()`` gives ``δ^(m) = z^(m).grad``.
+``get_loss`` maps the names the CLI and the δ check use to these functions.
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import autograd
 from autograd import Value
+from nn.module import Module
 
 REDUCTIONS = ("sum", "mean")
 
+Outputs = Value | Sequence[Value]
+Target = float | Sequence[float]
 
-def _outputs(z: Value | Sequence[Value]) -> list[Value]:
+
+def _outputs(z: Outputs) -> list[Value]:
     return [z] if isinstance(z, Value) else list(z)
 
 
-def _targets(y: float | Sequence[float], n: int, loss: str) -> list[float]:
+def _targets(y: Target, n: int, loss: str) -> list[float]:
     ys = [y] if isinstance(y, numbers.Real) else list(y)
     if len(ys) != n:
         raise ValueError(f"{loss}: target y has {len(ys)} entries but the model has {n} outputs")
@@ -29,7 +36,7 @@ def _targets(y: float | Sequence[float], n: int, loss: str) -> list[float]:
     return [float(yk) for yk in ys]
 
 
-def squared_error(z: Value | Sequence[Value], y: float | Sequence[float]) -> Value:
+def squared_error(z: Outputs, y: Target) -> Value:
     """``L = ‖z^(m) − y‖² = Σ_k (z_k − y_k)²`` (no ½: its δ^(m) is ``2(z − y)``)."""
     zs = _outputs(z)
     ys = _targets(y, len(zs), "squared_error")
@@ -41,7 +48,7 @@ def cross_entropy(z: Sequence[Value], y: int | Sequence[float]) -> Value:
 
     Computed as ``log Σ_j e^{z_j} − Σ_k y_k z_k`` with the log-sum-exp shift, so it is
     exact and finite for logits of ±10,000. ``y`` is a class index or a one-hot vector
-    (any probability vector works).
+    (any probability vector works). Its δ^(m) is ``p − y``.
     """
     zs = _outputs(z)
     if isinstance(y, numbers.Integral) and not isinstance(y, bool):
@@ -63,6 +70,51 @@ def softmax(z: Sequence[Value]) -> list[Value]:
     return [ek / total for ek in e]
 
 
+def binary_cross_entropy(z: Outputs, y: Target) -> Value:
+    """Binary cross-entropy on logits: ``Σ_k −y_k log s(z_k) − (1 − y_k) log(1 − s(z_k))``.
+
+    Written as ``max(z, 0) − z·y + log(1 + e^{−|z|})`` (the branch is chosen by the sign
+    of z), so ``exp`` never sees a large positive number: exact and finite at ±10,000.
+    ``y_k`` is a probability, usually 0 or 1. Its δ is ``s(z) − y``.
+    """
+    zs = _outputs(z)
+    ys = _targets(y, len(zs), "binary_cross_entropy")
+    for k, yk in enumerate(ys):
+        if not 0.0 <= yk <= 1.0:
+            raise ValueError(f"binary_cross_entropy: target y[{k}] = {yk} must lie in [0, 1] (use 0/1 labels)")
+    terms = []
+    for zk, yk in zip(zs, ys, strict=True):
+        if zk.data >= 0.0:
+            softplus, slope = (1.0 + (-zk).exp()).log(), 1.0 - yk  # z(1 − y) + log(1 + e^{−z})
+        else:
+            softplus, slope = (1.0 + zk.exp()).log(), -yk  # −z·y + log(1 + e^{z})
+        terms.append(softplus + slope * zk if slope else softplus)
+    return autograd.sum(terms)
+
+
+def hinge(z: Outputs, y: Target) -> Value:
+    """Hinge loss ``Σ_k max(0, 1 − y_k z_k)`` with ``y_k`` = −1 or +1 (micrograd's demo loss)."""
+    zs = _outputs(z)
+    ys = _targets(y, len(zs), "hinge")
+    for k, yk in enumerate(ys):
+        if yk not in (-1.0, 1.0):
+            raise ValueError(f"hinge: target y[{k}] = {yk} must be -1 or +1 (hinge needs ±1 labels, not 0/1)")
+    return autograd.sum((1.0 - yk * zk).relu() for zk, yk in zip(zs, ys, strict=True))
+
+
+def l2_penalty(parameters: Module | Iterable[Value], alpha: float = 1.0) -> Value:
+    """``alpha · Σ_p p²`` over the parameters (weight decay written as a loss term).
+
+    Σ p² is one ``dot`` node of the parameters with themselves, whose gradient is ``2p``.
+    """
+    ps = parameters.parameters() if isinstance(parameters, Module) else list(parameters)
+    if not ps:
+        raise ValueError("l2_penalty() got no parameters")
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or alpha < 0:
+        raise ValueError(f"l2_penalty: alpha must be a number ≥ 0, got {alpha!r}")
+    return autograd.dot(ps, ps) * float(alpha)
+
+
 def reduce(losses: Sequence[Value], reduction: str = "sum") -> Value:
     """Combine per-sample losses: ``"sum"`` as in the notes, or ``"mean"``."""
     if reduction not in REDUCTIONS:
@@ -73,4 +125,65 @@ def reduce(losses: Sequence[Value], reduction: str = "sum") -> Value:
     return total if reduction == "sum" else total / len(losses)
 
 
-__all__ = ["REDUCTIONS", "cross_entropy", "reduce", "softmax", "squared_error"]
+LossFunction = Callable[[Outputs, Target], Value]
+
+LOSSES: dict[str, LossFunction] = {
+    "squared-error": squared_error,
+    "cross-entropy": cross_entropy,
+    "binary-cross-entropy": binary_cross_entropy,
+    "hinge": hinge,
+}
+"""Every loss by the name the CLI and the δ check use."""
+
+
+def loss_name(name: str) -> str:
+    """The canonical name of a loss (``"squared_error"`` → ``"squared-error"``), or a clear ValueError."""
+    key = name.strip().lower().replace("_", "-") if isinstance(name, str) else None
+    if key not in LOSSES:
+        raise ValueError(f"unknown loss {name!r}: choose one of {', '.join(LOSSES)}")
+    return key
+
+
+def get_loss(name: str) -> LossFunction:
+    """The loss function called ``name`` (``"squared-error"``, ``"cross-entropy"``, ``"hinge"``…)."""
+    return LOSSES[loss_name(name)]
+
+
+def target_for(loss: str, label: int, n_outputs: int) -> int | float | list[float]:
+    """The target a named loss expects for class ``label`` of a classifier with ``n_outputs`` outputs.
+
+    One output is a binary classifier that predicts class 1 when ``z > 0``: squared error and
+    hinge then want ``±1``, binary cross-entropy ``0/1``. With k outputs (one per class, the
+    prediction is the argmax) cross-entropy wants the class index; squared error and binary
+    cross-entropy a one-hot vector; hinge ``±1`` one-vs-rest.
+    """
+    name = loss_name(loss)
+    if isinstance(label, bool) or not isinstance(label, numbers.Integral):
+        raise TypeError(f"label must be an int class index, got {type(label).__name__} {label!r}")
+    n_classes = 2 if n_outputs == 1 else n_outputs
+    if not 0 <= label < n_classes:
+        raise ValueError(f"label {label} is out of range for a model with {n_outputs} output(s) ({n_classes} classes)")
+    if name == "cross-entropy":
+        if n_outputs < 2:
+            raise ValueError("cross-entropy needs one output per class (at least 2); use binary-cross-entropy")
+        return int(label)
+    if n_outputs == 1:
+        return float(label) if name == "binary-cross-entropy" else 2.0 * label - 1.0
+    off = -1.0 if name == "hinge" else 0.0
+    return [1.0 if k == label else off for k in range(n_outputs)]
+
+
+__all__ = [
+    "LOSSES",
+    "REDUCTIONS",
+    "binary_cross_entropy",
+    "cross_entropy",
+    "get_loss",
+    "hinge",
+    "l2_penalty",
+    "loss_name",
+    "reduce",
+    "softmax",
+    "squared_error",
+    "target_for",
+]

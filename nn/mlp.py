@@ -100,8 +100,8 @@ class Neuron(Module):
             yield self.b.label, self.b
 
     def __repr__(self) -> str:
-        kind = "Linear" if self.activation == "linear" else self.activation.capitalize()
-        return f"{kind}Neuron({len(self.w)})"
+        kind = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}[self.activation]
+        return f"{kind}Neuron({len(self.w)})"  # micrograd's names: ReLUNeuron(2), LinearNeuron(16)
 
 
 class Layer(Module):

@@ -1,0 +1,181 @@
+"""Neuron, Layer, MLP: structure, notes' labels, traces, W^(l), options, gradients, bad input."""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+
+import numpy as np
+import pytest
+
+import autograd
+from nn import MLP, Layer, Neuron, cross_entropy, reduce, squared_error
+from tests.nn.helpers import assert_close_to_differences, central_differences
+
+LABEL = re.compile(r"^[wbza]\^\(\d+\)_\d+(,\d+)*$")
+
+
+def _inputs(n: int, seed: int = 0) -> list[list[float]]:
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, 3)).tolist()
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+@pytest.mark.parametrize("bias", [True, False])
+def test_whole_network_gradients_match_central_differences(activation, bias):
+    model = MLP(3, [4, 3, 2], activation=activation, bias=bias, seed=1)
+    xs, ys = _inputs(3), [0, 1, 1]
+
+    def loss():
+        return reduce([cross_entropy(model(x), y) for x, y in zip(xs, ys, strict=True)], "sum")
+
+    model.zero_grad()
+    loss().backward()
+    params = model.parameters()
+    assert_close_to_differences([p.grad for p in params], central_differences(loss, params))
+
+
+def test_trace_z_grad_is_delta_and_matches_central_differences_in_z():
+    model = MLP(3, [4, 4, 2], activation="tanh", seed=2)
+    x, y = _inputs(1)[0], [0.5, -1.0]
+    trace = model.trace(x)
+    squared_error(trace.output, y).backward()
+    assert len(trace.a) == len(trace.z) == 4 and trace.z[0] == [] and trace.a[0][0].data == x[0]
+    # δ^(m) by differences of the loss in the output z directly.
+    for zk, yk, delta in zip(trace.output, y, trace.deltas(3), strict=True):
+        h = 1e-6
+        numeric = ((zk.data + h - yk) ** 2 - (zk.data - h - yk) ** 2) / (2 * h)
+        assert delta == pytest.approx(numeric, rel=1e-6)
+    # Every layer's δ is ∂L/∂z: compare with autograd.grad, which takes another path through the engine.
+    out = squared_error(trace.output, y)
+    for layer in (1, 2, 3):
+        assert autograd.grad(out, trace.z[layer]) == pytest.approx(trace.deltas(layer), rel=1e-12, abs=1e-15)
+
+
+def test_every_value_the_network_creates_carries_a_notes_label():
+    model = MLP(3, [12, 2], seed=0)
+    out = model(_inputs(1)[0])
+    nodes = autograd.topological_order(out[0]) + autograd.topological_order(out[1])
+    assert all(LABEL.match(v.label or "") for v in nodes), {v.label for v in nodes}
+    names = [name for name, _ in model.named_parameters()]
+    assert names[:4] == ["w^(1)_11", "w^(1)_21", "w^(1)_31", "b^(1)_1"]
+    assert "w^(1)_3,12" in names and "b^(2)_2" in names
+    z = out[1]
+    assert z.label == "z^(2)_2" and z.op.name == "dot"  # one dot node per neuron
+    assert {p.label for p in z.parents} >= {"a^(1)_1", "w^(2)_12", "b^(2)_2"}
+
+
+def test_parameters_come_per_layer_per_neuron_weights_then_bias():
+    model = MLP(2, [3, 1], seed=0)
+    expected = [p for layer in model.layers for neuron in layer.neurons for p in (*neuron.w, neuron.b)]
+    assert model.parameters() == expected
+    assert len(model.parameters()) == (2 + 1) * 3 + (3 + 1) * 1
+
+
+def test_weight_matrix_is_n_prev_by_n_and_round_trips():
+    model = MLP(3, [4, 2], seed=0)
+    W = model.weight_matrix(1)
+    assert W.shape == (3, 4)
+    assert W[2, 1] == model.layers[0].neurons[1].w[2].data  # entry [i-1, j-1] is w^(1)_ij
+    assert model.layers[0].neurons[1].w[2].label == "w^(1)_32"
+    new = np.arange(12.0).reshape(3, 4)
+    model.set_weight_matrix(1, new)
+    np.testing.assert_array_equal(model.weight_matrix(1), new)
+    model.set_bias_vector(2, [1.5, -2.0])
+    np.testing.assert_array_equal(model.bias_vector(2), [1.5, -2.0])
+    with pytest.raises(ValueError, match=r"W\^\(1\) must have shape \(3, 4\)"):
+        model.set_weight_matrix(1, new.T)
+    with pytest.raises(IndexError, match="layer must be an int from 1 to 2"):
+        model.weight_matrix(0)
+
+
+def test_no_bias_networks_follow_the_notes():
+    model = MLP(3, [4, 1], bias=False, seed=0)
+    assert all(n.b is None for layer in model.layers for n in layer.neurons)
+    assert len(model.parameters()) == 3 * 4 + 4 * 1
+    assert model.bias_vector(1) is None
+    assert len(model(_inputs(1)[0]).parents) == 8  # dot of 4 activations and 4 weights, no b
+
+
+def test_seed_makes_weights_reproducible_and_accepts_a_random_instance():
+    assert MLP(2, [8, 1], seed=5).state_dict() == MLP(2, [8, 1], seed=5).state_dict()
+    assert MLP(2, [8, 1], seed=5).state_dict() != MLP(2, [8, 1], seed=6).state_dict()
+    a = MLP(2, [8, 1], seed=random.Random(9)).state_dict()
+    assert a == MLP(2, [8, 1], seed=9).state_dict()
+
+
+@pytest.mark.parametrize(
+    ("init", "bound"),
+    [("uniform", lambda n_in, n_out: 1.0), ("xavier", lambda n_in, n_out: math.sqrt(6.0 / (n_in + n_out)))],
+)
+def test_uniform_inits_stay_within_their_bounds(init, bound):
+    model = MLP(50, [40, 1], init=init, seed=0)
+    W = model.weight_matrix(1)
+    assert np.all(np.abs(W) <= bound(50, 40)) and np.abs(W).max() > 0.9 * bound(50, 40)
+
+
+def test_he_init_has_variance_two_over_fan_in():
+    W = MLP(50, [400, 1], init="he", seed=0).weight_matrix(1)
+    assert W.var() == pytest.approx(2.0 / 50, rel=0.05)  # 20,000 draws: ~1% standard error
+
+
+def test_state_dict_round_trips_and_rejects_a_mismatch_without_changing_anything():
+    model, other = MLP(2, [3, 1], seed=0), MLP(2, [3, 1], seed=1)
+    other.load_state_dict(model.state_dict())
+    assert other.state_dict() == model.state_dict()
+    before = other.state_dict()
+    bad = dict(model.state_dict(), **{"w^(2)_31": float("nan")})
+    with pytest.raises(ValueError, match="finite"):
+        other.load_state_dict(bad)
+    with pytest.raises(KeyError, match="missing"):
+        other.load_state_dict({"w^(1)_11": 1.0})
+    assert other.state_dict() == before
+
+
+def test_zero_grad_clears_every_parameter():
+    model = MLP(2, [3, 1], seed=0)
+    model([1.0, 2.0]).backward()
+    assert any(p.grad for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_reprs_are_readable():
+    model = MLP(2, [16, 16, 1])
+    assert repr(model) == "MLP(2 → 16 → 16 → 1, activation='relu', bias=True, output linear)"
+    assert repr(model.layers[0]) == "Layer(1: 2 → 16, relu)"
+    assert repr(Neuron(3)) == "ReLUNeuron(3)" and repr(Layer(3, 2, "linear").neurons[0]) == "LinearNeuron(3)"
+
+
+@pytest.mark.parametrize(
+    ("x", "error", "message"),
+    [
+        ([1.0, 2.0], ValueError, "has 2 entries, but this MLP expects n_inputs=3"),
+        ([1.0, "2", 3.0], TypeError, r"x\[1\] is str"),
+        ([1.0, None, 3.0], TypeError, r"x\[1\] is NoneType"),
+        ([1.0, True, 3.0], TypeError, r"x\[1\] is bool"),
+        (5.0, TypeError, "must be a sequence of 3 numbers"),
+        ("abc", TypeError, "must be a sequence of 3 numbers"),
+    ],
+)
+def test_bad_model_input_names_the_argument(x, error, message):
+    with pytest.raises(error, match=message):
+        MLP(3, [2, 1], seed=0)(x)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"activation": "gelu"}, "unknown activation 'gelu': choose one of relu, tanh, sigmoid, linear"),
+        ({"init": "zeros"}, "unknown init 'zeros'"),
+        ({"layer_sizes": []}, "layer_sizes must be a non-empty list"),
+        ({"layer_sizes": [4, 0]}, "layer_sizes must be"),
+        ({"n_inputs": 0}, "n_inputs must be a positive int"),
+        ({"seed": "1"}, "seed must be an int"),
+    ],
+)
+def test_bad_architecture_names_the_argument(kwargs, message):
+    args = {"n_inputs": 2, "layer_sizes": [4, 1]} | kwargs
+    with pytest.raises((ValueError, TypeError), match=message):
+        MLP(**args)
