@@ -1,0 +1,161 @@
+"""Optimizers: turn the gradients ``backward()`` left in ``p.grad`` into parameter updates.
+
+The notes' rule is plain gradient descent, ``w ← w − lr · ∂L/∂w``: that is ``SGD``
+with its defaults. Momentum, weight decay and ``Adam`` follow PyTorch's update
+formulas exactly, so a run can be compared step by step with ``torch.optim``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+
+from autograd import Value
+from nn.module import Module
+
+
+def check_positive(name: str, x: object) -> float:
+    """``x`` as a float if it is a finite number > 0, else a ValueError naming the argument."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x) or x <= 0:
+        raise ValueError(f"{name} must be a positive number, got {x!r}")
+    return float(x)
+
+
+def _check_fraction(name: str, x: object) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not 0.0 <= x < 1.0:
+        raise ValueError(f"{name} must be a number in [0, 1), got {x!r}")
+    return float(x)
+
+
+def _check_non_negative(name: str, x: object) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x) or x < 0:
+        raise ValueError(f"{name} must be a number ≥ 0, got {x!r}")
+    return float(x)
+
+
+class Optimizer:
+    """Holds the parameters and a learning rate; subclasses define ``step()``.
+
+    Args:
+        parameters: a Module or an iterable of Values (``model.parameters()``).
+        lr: the learning rate, a positive number. It may be changed between steps.
+    """
+
+    def __init__(self, parameters: Module | Iterable[Value], lr: float) -> None:
+        ps = parameters.parameters() if isinstance(parameters, Module) else list(parameters)
+        if not ps:
+            raise ValueError("the optimizer got no parameters to update")
+        for i, p in enumerate(ps):
+            if not isinstance(p, Value):
+                raise TypeError(f"parameters[{i}] is {type(p).__name__}, expected a Value")
+        self.parameters = ps
+        self.lr = lr
+
+    @property
+    def lr(self) -> float:
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = check_positive("lr", value)
+
+    def zero_grad(self) -> None:
+        """Clear ``p.grad`` before the next ``backward()`` (leaf gradients accumulate)."""
+        for p in self.parameters:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(lr={self.lr}, {len(self.parameters)} parameters)"
+
+
+class SGD(Optimizer):
+    """Gradient descent, optionally with momentum and weight decay (PyTorch's formulas).
+
+    ``g = ∂L/∂p + weight_decay·p``; ``v ← momentum·v + g`` (``v = g`` on the first
+    step); ``p ← p − lr·v``. With the defaults this is the notes' ``p ← p − lr·∂L/∂p``.
+    """
+
+    def __init__(
+        self,
+        parameters: Module | Iterable[Value],
+        lr: float = 0.1,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(parameters, lr)
+        self.momentum = _check_fraction("momentum", momentum)
+        self.weight_decay = _check_non_negative("weight_decay", weight_decay)
+        self._velocity: list[float] | None = None
+
+    def step(self) -> None:
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        if not mu:
+            for p in self.parameters:
+                p.data -= lr * (p.grad + wd * p.data)
+            return
+        first = self._velocity is None
+        velocity = self._velocity or [0.0] * len(self.parameters)
+        for i, p in enumerate(self.parameters):
+            g = p.grad + wd * p.data
+            velocity[i] = g if first else mu * velocity[i] + g
+            p.data -= lr * velocity[i]
+        self._velocity = velocity
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba): per-parameter steps scaled by running gradient moments.
+
+    ``m ← β₁m + (1−β₁)g``; ``v ← β₂v + (1−β₂)g²``; ``p ← p − lr·m̂ / (√v̂ + eps)`` with
+    the bias-corrected ``m̂ = m/(1−β₁ᵗ)``, ``v̂ = v/(1−β₂ᵗ)``. ``weight_decay`` adds
+    ``weight_decay·p`` to ``g`` (L2, as ``torch.optim.Adam``).
+    """
+
+    def __init__(
+        self,
+        parameters: Module | Iterable[Value],
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(parameters, lr)
+        if not isinstance(betas, tuple | list) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        self.beta1 = _check_fraction("betas[0]", betas[0])
+        self.beta2 = _check_fraction("betas[1]", betas[1])
+        self.eps = check_positive("eps", eps)
+        self.weight_decay = _check_non_negative("weight_decay", weight_decay)
+        self.t = 0
+        self._m = [0.0] * len(self.parameters)
+        self._v = [0.0] * len(self.parameters)
+
+    def step(self) -> None:
+        self.t += 1
+        b1, b2, wd = self.beta1, self.beta2, self.weight_decay
+        step_size = self.lr / (1.0 - b1**self.t)
+        v_correction = math.sqrt(1.0 - b2**self.t)
+        m, v = self._m, self._v
+        for i, p in enumerate(self.parameters):
+            g = p.grad + wd * p.data
+            m[i] = b1 * m[i] + (1.0 - b1) * g
+            v[i] = b2 * v[i] + (1.0 - b2) * g * g
+            p.data -= step_size * m[i] / (math.sqrt(v[i]) / v_correction + self.eps)
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam}
+"""Optimizers by the name the CLI and ``fit`` accept."""
+
+
+def get_optimizer(name: str) -> type[Optimizer]:
+    """The optimizer class called ``name`` (``"sgd"`` or ``"adam"``), or a clear ValueError."""
+    key = name.strip().lower() if isinstance(name, str) else None
+    if key not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}: choose one of {', '.join(OPTIMIZERS)}")
+    return OPTIMIZERS[key]
+
+
+__all__ = ["OPTIMIZERS", "SGD", "Adam", "Optimizer", "check_positive", "get_optimizer"]
