@@ -1,0 +1,370 @@
+"""Gradient checking for any function of Values: autograd against float64 central differences.
+
+``gradcheck(f, inputs)`` compares every ``∂f_k/∂x_i`` that ``grad`` computes with
+``[f(x + h) − f(x − h)] / 2h``, names each input by its label, and shows both
+numbers side by side (PyTorch's ``gradcheck`` and JAX's ``check_grads`` do the
+same). Where a ReLU input crosses 0 inside ``x ± h``, or the one-sided
+differences disagree with each other, ``f`` is not differentiable there: the
+entry is reported as a *kink*, not as a failure. On a failure, every op in the
+graph is checked on its own — its ``partials`` rule against differences of its
+own ``forward`` — so a wrong derivative rule is named, not just its symptom.
+``gradgradcheck`` does the same one order up, through ``create_graph=True``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from autograd.backward import grad, topological_order
+from autograd.value import Value, is_grad_enabled
+
+
+class GradcheckError(AssertionError):
+    """Raised by ``gradcheck(..., raise_on_failure=True)``; the message is the whole report."""
+
+
+@dataclass(frozen=True)
+class GradcheckEntry:
+    """One derivative ``∂output/∂input``: analytical (autograd) against numerical (differences)."""
+
+    name: str
+    analytical: float
+    numerical: float | None
+    status: str  # "ok", "fail", "kink" (not differentiable within ±eps) or "undefined" (f raised)
+    note: str = ""
+
+    @property
+    def abs_error(self) -> float:
+        return math.nan if self.numerical is None else abs(self.analytical - self.numerical)
+
+    @property
+    def rel_error(self) -> float:
+        if self.numerical is None:
+            return math.nan
+        return 0.0 if self.abs_error == 0.0 else self.abs_error / max(abs(self.numerical), 1e-300)
+
+
+@dataclass
+class GradcheckReport:
+    """Every derivative checked, whether it passed, and which op rules look wrong. Truthy when passed."""
+
+    entries: list[GradcheckEntry]
+    eps: float
+    atol: float
+    rtol: float
+    suspects: list[str]
+    order: int = 1
+
+    @property
+    def passed(self) -> bool:
+        return all(e.status in ("ok", "kink") for e in self.entries)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    @property
+    def failures(self) -> list[GradcheckEntry]:
+        return [e for e in self.entries if e.status in ("fail", "undefined")]
+
+    @property
+    def kinks(self) -> list[GradcheckEntry]:
+        return [e for e in self.entries if e.status == "kink"]
+
+    def to_dict(self) -> dict[str, Any]:
+        def num(x: float | None) -> float | None:
+            return None if x is None or not math.isfinite(x) else x
+
+        return {
+            "passed": self.passed,
+            "order": self.order,
+            "eps": self.eps,
+            "atol": self.atol,
+            "rtol": self.rtol,
+            "suspects": list(self.suspects),
+            "entries": [
+                {
+                    "name": e.name,
+                    "analytical": num(e.analytical),
+                    "numerical": num(e.numerical),
+                    "abs_error": num(e.abs_error),
+                    "rel_error": num(e.rel_error),
+                    "status": e.status,
+                    "note": e.note,
+                }
+                for e in self.entries
+            ],
+        }
+
+    def __str__(self) -> str:
+        what = ("derivative" if self.order == 1 else "second derivative") + ("" if len(self.entries) == 1 else "s")
+        bad = len(self.failures)
+        head = f"gradcheck {'passed' if self.passed else 'FAILED'}: " + (
+            f"{bad} of {len(self.entries)} {what} {'disagrees' if bad == 1 else 'disagree'} with central differences"
+            if bad
+            else f"{len(self.entries)} {what} {'agrees' if len(self.entries) == 1 else 'agree'} with central differences"
+        )
+        rule = (
+            f"  (float64, eps = {self.eps:g}; "
+            f"pass when |analytical − numerical| ≤ {self.atol:g} + {self.rtol:g}·|numerical|)"
+        )
+        rows = [["derivative", "analytical", "numerical", "|Δ|", "rel", "status"]]
+        for e in self.entries:
+            num = "—" if e.numerical is None else f"{e.numerical:.12g}"
+            errors = ["—", "—"] if e.numerical is None else [f"{e.abs_error:.1e}", f"{e.rel_error:.1e}"]
+            status = {"ok": "ok", "fail": "FAIL"}.get(e.status, e.status) + (f": {e.note}" if e.note else "")
+            rows.append([e.name, f"{e.analytical:.12g}", num, *errors, status])
+        widths = [max(len(r[c]) for r in rows) for c in range(5)]
+        lines = [head, rule] + ["  " + "  ".join([*(r[c].ljust(widths[c]) for c in range(5)), r[5]]) for r in rows]
+        if self.suspects:
+            lines.append("Derivative rules that disagree with finite differences of their own op:")
+            lines += [f"  • {s}" for s in self.suspects]
+        return "\n".join(lines)
+
+
+# --- helpers -------------------------------------------------------------------
+def _as_values(inputs: Value | float | Sequence[Value | float]) -> list[Value]:
+    if isinstance(inputs, Value | numbers.Real):
+        inputs = [inputs]
+    values = []
+    for i, x in enumerate(inputs):
+        if isinstance(x, Value):
+            values.append(x)
+        elif isinstance(x, numbers.Real) and not isinstance(x, bool):
+            values.append(Value(float(x)))
+        else:
+            raise TypeError(f"gradcheck inputs[{i}] is {type(x).__name__} {x!r}: expected a Value or a number")
+    if not values:
+        raise ValueError("gradcheck needs at least one input")
+    return values
+
+
+def _as_outputs(result: Any) -> list[Value]:
+    items = [result] if isinstance(result, Value | numbers.Real) else list(result)
+    return [y if isinstance(y, Value) else Value(float(y)) for y in items]  # a number is a constant output
+
+
+def _names(values: Sequence[Value], fallback: str) -> list[str]:
+    """Labels where there are, else ``f`` / ``f[k]`` for outputs and ``x`` / ``x[i]`` for inputs."""
+    if len(values) == 1:
+        return [values[0].label or fallback]
+    return [v.label or f"{fallback}[{i}]" for i, v in enumerate(values)]
+
+
+def _relu_sides(output: Value) -> list[tuple[str, bool]]:
+    """Each ReLU input in ``output``'s graph, in graph order: its name and whether it is > 0."""
+    sides = []
+    for node in topological_order(output):
+        if node.op is not None and node.op.name == "relu":
+            x = node.parents[0]
+            name = x.label or (f"{x.op.name}(…)" if x.op else "an unlabelled input")
+            sides.append((name, x.data > 0.0))
+    return sides
+
+
+def _close(a: float, b: float, atol: float, rtol: float) -> bool:
+    return abs(a - b) <= atol + rtol * abs(b)
+
+
+# --- the check ------------------------------------------------------------------
+def _check(
+    f: Callable[..., Any],
+    xs: list[Value],
+    eps: float,
+    atol: float,
+    rtol: float,
+    name: Callable[[list[str], int, int], str],
+    probe: Callable[..., Any],
+    probe_of: Callable[[int], int],
+) -> tuple[list[GradcheckEntry], list[Value], list[int]]:
+    """Every entry of the Jacobian of ``f``: analytical, numerical, and a status; also the failing outputs."""
+    if not is_grad_enabled():
+        raise RuntimeError("gradcheck inside no_grad(): no graph is recorded, so there is nothing to check")
+    outs = _as_outputs(f(*xs))
+    out_names = _names(outs, "f")
+    analytical = [[float(g) for g in grad(y, xs)] for y in outs]
+    base = [y.data for y in outs]
+
+    def evaluate() -> tuple[list[float], list[list[tuple[str, bool]]]]:
+        """f's outputs, and the ReLU inputs of each output of ``probe`` (f itself, or what f differentiates)."""
+        values = [y.data for y in _as_outputs(f(*xs))]
+        return values, [_relu_sides(y) for y in _as_outputs(probe(*xs))]
+
+    entries: dict[tuple[int, int], GradcheckEntry] = {}
+    failing_outputs: set[int] = set()
+    for i, x in enumerate(xs):
+        v = x.data
+        try:
+            x.data = v + eps
+            plus, relu_plus = evaluate()
+            x.data = v - eps
+            minus, relu_minus = evaluate()
+        except (ArithmeticError, ValueError) as exc:
+            for k in range(len(outs)):
+                note = f"f raised {type(exc).__name__} within ±eps: {exc}"
+                entries[k, i] = GradcheckEntry(name(out_names, k, i), analytical[k][i], None, "undefined", note)
+            continue
+        finally:
+            x.data = v
+        h = (v + eps) - (v - eps)
+        for k in range(len(outs)):
+            a, numerical = analytical[k][i], (plus[k] - minus[k]) / h
+            status, note = "ok", ""
+            up, down = relu_plus[probe_of(k)], relu_minus[probe_of(k)]
+            crossed = [u[0] for u, d in zip(up, down, strict=False) if u[1] != d[1]]
+            if len(up) != len(down):
+                crossed.append("the graph itself (it changes shape within ±eps)")
+            if crossed:
+                status, note = "kink", f"ReLU input {', '.join(dict.fromkeys(crossed))} crosses 0 within ±{eps:g}"
+            elif not _close(a, numerical, atol, rtol):
+                forward, backward = 2 * (plus[k] - base[k]) / h, 2 * (base[k] - minus[k]) / h
+                slack = atol + rtol * abs(numerical)
+                bracketed = min(forward, backward) - slack <= a <= max(forward, backward) + slack
+                if abs(forward - backward) > 10 * slack and bracketed:
+                    status, note = "kink", f"one-sided differences disagree ({forward:.6g} vs {backward:.6g})"
+                else:
+                    status = "fail"
+                    failing_outputs.add(k)
+            entries[k, i] = GradcheckEntry(name(out_names, k, i), a, numerical, status, note)
+    ordered = [entries[k, i] for k in range(len(outs)) for i in range(len(xs))]
+    return ordered, outs, sorted(failing_outputs)
+
+
+def _suspect_ops(outputs: Sequence[Value], eps: float, atol: float, rtol: float, order: int) -> list[str]:
+    """Check each op's ``partials`` against differences of its own ``forward`` (and, for order 2, of itself)."""
+    found: dict[str, str] = {}
+    for out in outputs:
+        for node in topological_order(out):
+            op = node.op
+            if op is None or op.name in found:
+                continue
+            data = [p.data for p in node.parents]
+            try:
+                rule = op.partials(node.data, node.arg, *data)
+            except (ArithmeticError, ValueError):
+                continue
+            for j in range(len(data)):
+                if op.name == "relu" and abs(data[0]) <= eps:
+                    continue  # the kink itself: no derivative to check
+                try:
+                    up, down = list(data), list(data)
+                    up[j], down[j] = data[j] + eps, data[j] - eps
+                    numerical = (op.forward(node.arg, *up) - op.forward(node.arg, *down)) / (up[j] - down[j])
+                except (ArithmeticError, ValueError):
+                    continue
+                if not _close(float(rule[j]), numerical, atol, rtol):
+                    at = ", ".join(f"{d:.6g}" for d in data)
+                    found[op.name] = (
+                        f"op {op.name!r}: its rule gives ∂{op.name}/∂(input {j + 1}) = {float(rule[j]):.12g} at "
+                        f"({at}), but differences of its forward give {numerical:.12g} ({op.derivative})"
+                    )
+                    break
+            if order == 2 and op.name not in found:
+                message = _second_order_suspect(node, eps, atol, rtol)
+                if message:
+                    found[op.name] = message
+    return list(found.values())
+
+
+def _second_order_suspect(node: Value, eps: float, atol: float, rtol: float) -> str | None:
+    """Does the rule, run on Values, differentiate like the rule run on floats? (create_graph needs it.)"""
+    op, data = node.op, [p.data for p in node.parents]
+    leaves = [Value(d) for d in data]
+    try:
+        out = op.forward(node.arg, *data)
+        on_values = op.partials(Value(out), node.arg, *leaves)
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    for j, partial in enumerate(on_values):
+        for k in range(len(data)):
+            try:
+                up, down = list(data), list(data)
+                up[k], down[k] = data[k] + eps, data[k] - eps
+                f_up = float(op.partials(op.forward(node.arg, *up), node.arg, *up)[j])
+                f_down = float(op.partials(op.forward(node.arg, *down), node.arg, *down)[j])
+            except (ArithmeticError, ValueError):
+                continue
+            numerical = (f_up - f_down) / (up[k] - down[k])
+            analytical = float(grad(partial, leaves[k])[0]) if isinstance(partial, Value) else 0.0
+            if not _close(analytical, numerical, atol, rtol) and not (op.name == "relu" and abs(data[0]) <= eps):
+                kind = "a plain number, so no graph" if not isinstance(partial, Value) else "a graph"
+                return (
+                    f"op {op.name!r}: its rule ∂{op.name}/∂(input {j + 1}), run on Values, returns {kind} whose "
+                    f"derivative by input {k + 1} is {analytical:.12g}, but differences give {numerical:.12g}: "
+                    "write the rule with arithmetic on its arguments so create_graph can differentiate it"
+                )
+    return None
+
+
+def _finish(report: GradcheckReport, raise_on_failure: bool) -> GradcheckReport:
+    if raise_on_failure and not report.passed:
+        raise GradcheckError(str(report))
+    return report
+
+
+def gradcheck(
+    f: Callable[..., Value | Sequence[Value]],
+    inputs: Value | float | Sequence[Value | float],
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-8,
+    rtol: float = 1e-6,
+    raise_on_failure: bool = False,
+) -> GradcheckReport:
+    """Compare autograd's ``∂f_k/∂x_i`` with float64 central differences, for every output and input.
+
+    Args:
+        f: called as ``f(*inputs)``; returns a Value or a list of Values (each output checked).
+        inputs: Values (named by their labels) or numbers (wrapped in Values).
+        eps: the finite-difference step h.
+        atol, rtol: pass when ``|analytical − numerical| ≤ atol + rtol·|numerical|``.
+        raise_on_failure: raise ``GradcheckError`` (an AssertionError) with the report instead of returning it.
+
+    Returns:
+        A ``GradcheckReport``, truthy when every entry passed or sits at a kink.
+    """
+    xs = _as_values(inputs)
+    in_names = _names(xs, "x")
+
+    def name(out_names: list[str], k: int, i: int) -> str:
+        return f"∂{out_names[k]}/∂{in_names[i]}"
+
+    entries, outs, failing = _check(f, xs, eps, atol, rtol, name, f, lambda k: k)
+    suspects = _suspect_ops([outs[k] for k in failing], eps, atol, rtol, 1) if failing else []
+    return _finish(GradcheckReport(entries, eps, atol, rtol, suspects), raise_on_failure)
+
+
+def gradgradcheck(
+    f: Callable[..., Value | Sequence[Value]],
+    inputs: Value | float | Sequence[Value | float],
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-6,
+    rtol: float = 1e-5,
+    raise_on_failure: bool = False,
+) -> GradcheckReport:
+    """Check second derivatives: ``grad`` of ``grad(f, create_graph=True)`` against differences of the first.
+
+    Each ``∂²f_k/∂x_i∂x_j`` from differentiating autograd's own first derivative (a graph,
+    thanks to ``create_graph``) is compared with central differences of that first derivative.
+    """
+    xs = _as_values(inputs)
+    in_names = _names(xs, "x")
+    out_names = _names(_as_outputs(f(*xs)), "f")
+    n = len(xs)
+
+    def first_derivatives(*args: Value) -> list[Value]:
+        outs = _as_outputs(f(*args))
+        return [g for y in outs for g in grad(y, list(args), create_graph=True)]
+
+    def name(_: list[str], k: int, j: int) -> str:
+        out, i = out_names[k // n], k % n
+        below = f"∂{in_names[i]}²" if i == j else f"∂{in_names[i]}∂{in_names[j]}"
+        return f"∂²{out}/{below}"
+
+    entries, _, failing = _check(first_derivatives, xs, eps, atol, rtol, name, f, lambda k: k // n)
+    suspects = _suspect_ops(_as_outputs(f(*xs)), eps, atol, rtol, 2) if failing else []
+    return _finish(GradcheckReport(entries, eps, atol, rtol, suspects, order=2), raise_on_failure)
