@@ -1,0 +1,116 @@
+"""fit, accuracy and predict: moons learned to ≥ 97 %, reproducible runs, mini-batches, bad arguments named."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nn import MLP, SGD, Adam, accuracy, fit, moons, predict, reduce, spirals, squared_error, target_for
+
+
+def test_moons_reaches_97_percent_training_accuracy_from_a_fixed_seed():
+    X, y = moons(100, noise=0.1, seed=0)
+    model = MLP(2, [8, 8, 1], seed=0)
+    history = fit(model, X, y, loss="hinge", optimizer="adam", lr=0.1, epochs=40, progress=False)
+    assert history.steps == 40  # full batch: one step per epoch
+    assert accuracy(model, X, y) >= 0.97
+    assert history.loss[-1] < history.loss[0]
+
+
+def test_same_seeds_give_the_same_run():
+    X, y = moons(30, seed=1)
+
+    def run():
+        model = MLP(2, [4, 1], seed=2)
+        return fit(model, X, y, epochs=3, batch_size=8, seed=5, progress=False), model.state_dict()
+
+    (h1, s1), (h2, s2) = run(), run()
+    assert h1 == h2 and s1 == s2
+
+
+def test_one_full_batch_epoch_is_one_gradient_step_on_the_reduced_loss():
+    X, y = moons(10, seed=0)
+    model, reference = MLP(2, [3, 1], seed=0), MLP(2, [3, 1], seed=0)
+    fit(model, X, y, loss="squared-error", optimizer="sgd", lr=0.05, epochs=1, reduction="sum", progress=False)
+    losses = [squared_error(reference(x), target_for("squared-error", int(c), 1)) for x, c in zip(X, y, strict=True)]
+    reduce(losses, "sum").backward()
+    expected = [p.data - 0.05 * p.grad for p in reference.parameters()]
+    assert [p.data for p in model.parameters()] == pytest.approx(expected, rel=1e-12)
+
+
+def test_mini_batches_take_one_step_each_and_history_has_one_entry_per_epoch():
+    X, y = moons(25, seed=0)
+    history = fit(MLP(2, [3, 1], seed=0), X, y, epochs=3, batch_size=10, progress=False)
+    assert history.steps == 3 * 3 and len(history) == len(history.accuracy) == 3
+    assert all(0.0 <= a <= 1.0 for a in history.accuracy)
+
+
+def test_cross_entropy_classifier_with_one_output_per_class_learns():
+    X, y = spirals(30, classes=3, seed=0)
+    model = MLP(2, [8, 3], activation="tanh", seed=0)
+    before = accuracy(model, X, y)
+    history = fit(model, X, y, loss="cross-entropy", optimizer=Adam(model, lr=0.05), epochs=15, progress=False)
+    assert history.loss[-1] < history.loss[0] and accuracy(model, X, y) > before
+
+
+def test_accuracy_is_the_fraction_of_argmax_predictions_that_match():
+    X, y = spirals(12, classes=3, seed=0)
+    model = MLP(2, [4, 3], seed=0)
+    scores = np.array([[v.data for v in model(x)] for x in X])
+    np.testing.assert_array_equal(predict(model, X), scores.argmax(axis=1))
+    assert accuracy(model, X, y) == pytest.approx(np.mean(scores.argmax(axis=1) == y))
+
+
+def test_callback_runs_after_each_epoch_and_may_change_the_learning_rate():
+    X, y = moons(10, seed=0)
+    model = MLP(2, [3, 1], seed=0)
+    opt = SGD(model, lr=0.1)
+    seen = []
+
+    def callback(epoch, history):
+        seen.append((epoch, len(history)))
+        opt.lr = 0.1 * (1.0 - 0.5 * epoch / 3)
+
+    fit(model, X, y, optimizer=opt, epochs=3, callback=callback, progress=False)
+    assert seen == [(1, 1), (2, 2), (3, 3)] and opt.lr == pytest.approx(0.05)
+
+
+def test_progress_bar_only_when_asked(capsys):
+    X, y = moons(6, seed=0)
+    fit(MLP(2, [2, 1], seed=0), X, y, epochs=2, progress=False)
+    assert capsys.readouterr().err == ""
+    fit(MLP(2, [2, 1], seed=0), X, y, epochs=2, progress=True)
+    assert "train" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"X": np.zeros((5, 3))}, r"X must have shape \(n_samples, 2\), got \(5, 3\)"),
+        ({"X": [["a", "b"]] * 5}, "X must be an n × n_inputs array of numbers"),
+        ({"y": [0, 1]}, r"y must hold one class label per row of X \(shape \(5,\)\)"),
+        ({"y": [0.5] * 5}, "y must hold integer class labels"),
+        ({"lr": 0}, "lr must be a positive number, got 0"),
+        ({"lr": -0.1}, "lr must be a positive number"),
+        ({"loss": "mse"}, "unknown loss 'mse'"),
+        ({"optimizer": "rmsprop"}, "unknown optimizer 'rmsprop'"),
+        ({"epochs": 0}, "epochs must be a positive int"),
+        ({"batch_size": 0}, "batch_size must be a positive int"),
+        ({"reduction": "avg"}, "unknown reduction 'avg'"),
+        ({"l2": -1.0}, "l2 must be a number ≥ 0"),
+        ({"y": [0, 1, 2, 0, 1]}, "label 2 is out of range for a model with 1 output"),
+    ],
+)
+def test_bad_fit_arguments_are_named(kwargs, message):
+    X, y = moons(5, seed=0)
+    args = {"X": X, "y": y} | kwargs
+    model = MLP(2, [2, 1], seed=0)
+    with pytest.raises((ValueError, TypeError), match=message):
+        fit(model, args.pop("X"), args.pop("y"), progress=False, **args)
+
+
+def test_lr_goes_to_the_optimizer_not_to_fit_when_an_optimizer_is_given():
+    X, y = moons(5, seed=0)
+    model = MLP(2, [2, 1], seed=0)
+    with pytest.raises(ValueError, match="lr: the optimizer passed to fit"):
+        fit(model, X, y, optimizer=SGD(model), lr=0.1, progress=False)
