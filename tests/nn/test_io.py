@@ -1,0 +1,155 @@
+"""save / load: exact round trips, atomic writes, and one clear error for every kind of bad file."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+import nn.io
+from nn import MLP, ModelFileError, load, save
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        MLP(2, [16, 16, 1], seed=0),
+        MLP(3, [4, 2], activation="tanh", bias=False, seed=1),
+        MLP(1, [1], activation="sigmoid", seed=2),
+    ],
+    ids=["relu-bias", "tanh-no-bias", "tiny"],
+)
+def test_save_then_load_round_trips_exactly(tmp_path, model):
+    for p in model.parameters():  # awkward floats: nothing may be lost in decimal
+        p.data = p.data / 3.0 + 1e-17
+    path = tmp_path / "model.json"
+    save(model, path)
+    loaded = load(path)
+    assert loaded.state_dict() == model.state_dict()  # exact: repr round-trips float64
+    assert (loaded.sizes, loaded.activation, loaded.bias) == (model.sizes, model.activation, model.bias)
+    x = [0.25] * model.n_inputs
+    assert [v.data for v in loaded.trace(x).output] == [v.data for v in model.trace(x).output]
+
+
+def test_the_file_is_readable_json_with_format_version_and_architecture(tmp_path):
+    path = tmp_path / "m.json"
+    save(MLP(2, [3, 1], seed=0), path)
+    data = json.loads(path.read_text())
+    assert data["format"] == "deltagrad-mlp" and data["version"] == nn.io.VERSION
+    assert data["architecture"] == {"n_inputs": 2, "layer_sizes": [3, 1], "activation": "relu", "bias": True}
+    assert len(data["layers"][0]["W"]) == 2 and len(data["layers"][0]["W"][0]) == 3  # W^(1) is n_0 × n_1
+
+
+def _saved(tmp_path) -> tuple[os.PathLike, dict]:
+    path = tmp_path / "model.json"
+    save(MLP(2, [3, 1], seed=0), path)
+    return path, json.loads(path.read_text())
+
+
+def _write(path, data) -> None:
+    path.write_text(json.dumps(data))
+
+
+def _edit(**changes):
+    def edit(path, data):
+        for dotted, value in changes.items():
+            target, *keys = [data, *dotted.split("__")]
+            for key in keys[:-1]:
+                target = target[int(key)] if key.isdigit() else target[key]
+            last = keys[-1]
+            target[int(last) if last.isdigit() else last] = value
+        _write(path, data)
+
+    return edit
+
+
+BAD_FILES = {
+    "missing": (lambda path, data: path.unlink(), "no such file"),
+    "empty": (lambda path, data: path.write_text(""), "the file is empty"),
+    "truncated": (lambda path, data: path.write_text(path.read_text()[: len(path.read_text()) // 2]), "not valid JSON"),
+    "corrupt": (lambda path, data: path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff"), "cannot read it|not valid JSON"),
+    "not-json-object": (lambda path, data: _write(path, [1, 2, 3]), "not a deltagrad model file"),
+    "other-format": (_edit(format="keras"), "not a deltagrad model file"),
+    "future-version": (_edit(version=2), "unsupported format version 2"),
+    "no-version": (lambda path, data: _write(path, {k: v for k, v in data.items() if k != "version"}), "version None"),
+    "bad-activation": (_edit(architecture__activation="gelu"), "unknown activation 'gelu'"),
+    "bad-sizes": (_edit(architecture__layer_sizes=[3, 0]), "bad architecture"),
+    "bias-not-bool": (_edit(architecture__bias="yes"), "bias must be true or false"),
+    "missing-layer": (_edit(layers=[{"W": [[1.0, 2.0, 3.0]] * 2, "b": [0.0] * 3}]), '"layers" has 1 entries'),
+    "wrong-W-shape": (_edit(layers__0__W=[[1.0, 2.0, 3.0]]), r"W\^\(1\) has shape \(1, 3\), expected \(2, 3\)"),
+    "ragged-W": (_edit(layers__0__W=[[1.0, 2.0, 3.0], [1.0]]), r"W\^\(1\) has rows of different lengths"),
+    "wrong-b-shape": (_edit(layers__1__b=[0.0, 1.0]), r"b\^\(2\) has shape \(2,\), expected \(1,\)"),
+    "missing-b": (_edit(layers__1={"W": [[1.0]] * 3}), r"b\^\(2\) must be a list of finite numbers"),
+    "string-weight": (_edit(layers__0__W=[["1", 2.0, 3.0], [1.0, 2.0, 3.0]]), r"W\^\(1\) must be a list of finite"),
+    "nan-weight": (_edit(layers__0__W=[[float("nan"), 2.0, 3.0], [1.0] * 3]), "non-finite number NaN"),
+    "infinite-bias": (_edit(layers__0__b=[0.0, float("inf"), 0.0]), "non-finite number Infinity"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_every_bad_file_raises_one_clear_error_naming_the_file_and_problem(tmp_path, case):
+    path, data = _saved(tmp_path)
+    damage, problem = BAD_FILES[case]
+    damage(path, data)
+    with pytest.raises(ModelFileError, match=problem) as info:
+        load(path)
+    assert str(path) in str(info.value) and info.value.path == str(path)
+
+
+class _DiskFull(OSError):
+    pass
+
+
+def test_an_interrupted_save_leaves_the_previous_file_intact(tmp_path, monkeypatch):
+    path = tmp_path / "model.json"
+    old = MLP(2, [3, 1], seed=0)
+    save(old, path)
+    before = path.read_bytes()
+    real_fdopen = os.fdopen
+
+    def failing_fdopen(fd, *args, **kwargs):
+        f = real_fdopen(fd, *args, **kwargs)
+        real_write = f.write
+
+        def write(text):  # half of the text reaches the disk, then the disk is full
+            real_write(text[: len(text) // 2])
+            f.flush()
+            raise _DiskFull(28, "No space left on device")
+
+        f.write = write
+        return f
+
+    monkeypatch.setattr(nn.io.os, "fdopen", failing_fdopen)
+    with pytest.raises(_DiskFull):
+        save(MLP(2, [3, 1], seed=1), path)
+    assert path.read_bytes() == before
+    assert load(path).state_dict() == old.state_dict()
+    assert [p.name for p in tmp_path.iterdir()] == ["model.json"]  # no temporary file left behind
+
+
+def test_an_interrupt_before_the_rename_leaves_the_previous_file_intact(tmp_path, monkeypatch):
+    path = tmp_path / "model.json"
+    save(MLP(2, [3, 1], seed=0), path)
+    before = path.read_bytes()
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(nn.io.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save(MLP(2, [3, 1], seed=1), path)
+    assert path.read_bytes() == before and len(list(tmp_path.iterdir())) == 1
+
+
+def test_a_model_with_non_finite_weights_is_not_saved(tmp_path):
+    model = MLP(2, [3, 1], seed=0)
+    model.parameters()[0].data = float("nan")
+    with pytest.raises(ValueError, match="non-finite parameters"):
+        save(model, tmp_path / "m.json")
+    assert not list(tmp_path.iterdir())
+
+
+def test_only_an_mlp_can_be_saved(tmp_path):
+    with pytest.raises(TypeError, match="save\\(\\) needs an MLP"):
+        save(object(), tmp_path / "m.json")
