@@ -1,7 +1,62 @@
-"""Neural networks on deltagrad Values, in the notes' notation (``W^(l)``, ``z^(l)``, ``a^(l)``, ``δ^(l)``)."""
+"""Neural networks on deltagrad Values, in the notes' notation (``W^(l)``, ``z^(l)``, ``a^(l)``, ``δ^(l)``).
 
-from nn.losses import cross_entropy, reduce, softmax, squared_error
+``MLP(2, [16, 16, 1])`` is micrograd's call; losses, optimizers, toy data, a
+training loop, JSON saving and a PyTorch export are built around it.
+PyTorch stays optional: ``to_torch`` imports it only when called.
+"""
+
+from nn.data import DATASETS, blobs, circles, make_dataset, moons, spirals, xor
+from nn.export import to_torch
+from nn.io import ModelFileError, load, save
+from nn.losses import (
+    LOSSES,
+    binary_cross_entropy,
+    cross_entropy,
+    get_loss,
+    hinge,
+    l2_penalty,
+    reduce,
+    softmax,
+    squared_error,
+    target_for,
+)
 from nn.mlp import MLP, Layer, Neuron, Trace
 from nn.module import Module
+from nn.optim import SGD, Adam, Optimizer
+from nn.train import History, accuracy, fit, predict
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "Trace", "cross_entropy", "reduce", "softmax", "squared_error"]
+__all__ = [
+    "DATASETS",
+    "LOSSES",
+    "MLP",
+    "SGD",
+    "Adam",
+    "History",
+    "Layer",
+    "ModelFileError",
+    "Module",
+    "Neuron",
+    "Optimizer",
+    "Trace",
+    "accuracy",
+    "binary_cross_entropy",
+    "blobs",
+    "circles",
+    "cross_entropy",
+    "fit",
+    "get_loss",
+    "hinge",
+    "l2_penalty",
+    "load",
+    "make_dataset",
+    "moons",
+    "predict",
+    "reduce",
+    "save",
+    "softmax",
+    "spirals",
+    "squared_error",
+    "target_for",
+    "to_torch",
+    "xor",
+]
