@@ -101,12 +101,13 @@ class GradcheckReport:
 
     def __str__(self) -> str:
         what = ("derivative" if self.order == 1 else "second derivative") + ("" if len(self.entries) == 1 else "s")
-        bad = len(self.failures)
-        head = f"gradcheck {'passed' if self.passed else 'FAILED'}: " + (
-            f"{bad} of {len(self.entries)} {what} {'disagrees' if bad == 1 else 'disagree'} with central differences"
+        bad, n = len(self.failures), len(self.entries)
+        counted = (
+            f"{bad} of {n} {what} {'disagrees' if bad == 1 else 'disagree'}"
             if bad
-            else f"{len(self.entries)} {what} {'agrees' if len(self.entries) == 1 else 'agree'} with central differences"
+            else f"{n} {what} " + ("agrees" if n == 1 else "agree")
         )
+        head = f"gradcheck {'passed' if self.passed else 'FAILED'}: {counted} with central differences"
         rule = (
             f"  (float64, eps = {self.eps:g}; "
             f"pass when |analytical − numerical| ≤ {self.atol:g} + {self.rtol:g}·|numerical|)"

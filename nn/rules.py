@@ -152,7 +152,7 @@ ERRATA: tuple[Erratum, ...] = (
 )
 """The six errata of ``delta-equations.md``, in its order."""
 
-CORRECT = Rules("correct", description="the clean reading of the notes (delta-equations.md)")
+CORRECT = Rules("correct", description="the clean reading of the notes, as in delta-equations.md")
 
 
 def _erratum_rules(e: Erratum) -> Rules:

@@ -1,0 +1,101 @@
+"""``deltagrad check``: check the notes' δ equations (or one erratum) on a small random network.
+
+Example: ``deltagrad check --layers 2,3,3,2 --loss squared-error --rules missing-factor-2``.
+The network, its inputs and its targets all come from ``--seed``, so a run can be
+repeated exactly. Exit code 0 when everything agrees, 1 when something does not,
+2 for bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+import numpy as np
+
+from nn.check import LOSSES, check_deltas
+from nn.cli import UsageError
+from nn.mlp import ACTIVATIONS, MLP
+from nn.rules import ERRATA, RULE_SETS
+
+
+def add_parser(subparsers: Any) -> None:
+    names = ", ".join(RULE_SETS)
+    p = subparsers.add_parser(
+        "check",
+        help="check the δ equations against autograd and finite differences",
+        description=(
+            "Compute δ^(l) and ∂L/∂W^(l) by the notes' formulas, by autograd and by finite differences "
+            "on a random network, and report per layer where they agree and where they do not."
+        ),
+    )
+    p.add_argument("--layers", default="2,3,3,2", help="sizes n_0,n_1,…,n_m, input first (default: 2,3,3,2)")
+    p.add_argument("--loss", default="squared-error", help=f"{' or '.join(LOSSES)} (default: squared-error)")
+    p.add_argument("--rules", default="correct", help=f"the formulas to check: {names}; 'list' describes them")
+    p.add_argument(
+        "--bias",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="give the neurons (random) biases; the notes have none (default: --no-bias)",
+    )
+    p.add_argument("--activation", default="relu", help=f"hidden σ: {', '.join(ACTIVATIONS)} (default: relu)")
+    p.add_argument("--samples", type=int, default=4, help="number of random samples, summed (default: 4)")
+    p.add_argument("--seed", type=int, default=0, help="seed for weights, inputs and targets (default: 0)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(run=run)
+
+
+def _layers(text: str) -> list[int]:
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise UsageError(f"--layers must be comma-separated positive ints like 2,3,3,2, got {text!r}") from None
+    if len(sizes) < 2 or any(n < 1 for n in sizes):
+        raise UsageError(f"--layers needs an input size and at least one layer, all positive, got {text!r}")
+    return sizes
+
+
+def _validate(args: argparse.Namespace) -> list[int]:
+    sizes = _layers(args.layers)
+    if args.loss not in LOSSES:
+        raise UsageError(f"--loss must be one of {', '.join(LOSSES)}, got {args.loss!r}")
+    if args.rules not in RULE_SETS:
+        raise UsageError(f"--rules must be one of {', '.join(RULE_SETS)} (or 'list'), got {args.rules!r}")
+    if args.activation not in ACTIVATIONS:
+        raise UsageError(f"--activation must be one of {', '.join(ACTIVATIONS)}, got {args.activation!r}")
+    if args.samples < 1:
+        raise UsageError(f"--samples must be a positive int, got {args.samples}")
+    if args.loss == "cross-entropy" and sizes[-1] < 2:
+        raise UsageError("cross-entropy needs one output per class: the last of --layers must be at least 2")
+    return sizes
+
+
+def list_rules() -> str:
+    """The ready rule sets, one per line, with the line of the notes each erratum stands for."""
+    lines = []
+    for name, rules in RULE_SETS.items():
+        lines.append(f"{name:26} {rules.description}")
+    lines.append("")
+    lines += [f"erratum {e.number}: {e.name:26} written {e.written}   should be {e.correct}" for e in ERRATA]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.rules == "list":
+        print(list_rules())
+        return 0
+    sizes = _validate(args)
+    rng = np.random.default_rng(args.seed)
+    model = MLP(sizes[0], sizes[1:], activation=args.activation, bias=args.bias, seed=args.seed)
+    if args.bias:  # non-zero biases, so that the check exercises the "+ b^(l)" of the forward pass
+        for l, n in enumerate(sizes[1:], start=1):  # noqa: E741
+            model.set_bias_vector(l, rng.normal(0.0, 0.5, size=n))
+    X = rng.normal(size=(args.samples, sizes[0]))
+    if args.loss == "cross-entropy":
+        Y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], size=args.samples)]
+    else:
+        Y = rng.normal(size=(args.samples, sizes[-1]))
+    report = check_deltas(model, X, Y, loss=args.loss, rules=args.rules)
+    print(report.to_json() if args.json else report.render(color=sys.stdout.isatty()))
+    return 0 if report.passed else 1
