@@ -1,0 +1,44 @@
+"""Graphs the visualize tests draw, built fresh for each test (drawing never mutates them, backward does)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from autograd import Value
+from autograd.expression import parse
+from nn import MLP, squared_error
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+
+
+@pytest.fixture
+def neuron() -> Value:
+    """micrograd's example neuron: tanh(x*w + b), after backward."""
+    root = parse("tanh(x*w + b)", {"x": 0.5, "w": -1.2, "b": 0.1})
+    root.backward()
+    return root
+
+
+@pytest.fixture
+def fan_in() -> Value:
+    """x is used three times: its grad is the sum of three contributions (``+=``)."""
+    root = parse("x*x + x*w", {"x": 0.5, "w": -1.2})
+    root.backward()
+    return root
+
+
+def mlp_loss(sizes: list[int], seed: int = 0, x: list[float] | None = None) -> Value:
+    model = MLP(sizes[0], sizes[1:], seed=seed)
+    x = x if x is not None else [0.5 - 0.25 * i for i in range(sizes[0])]
+    loss = squared_error(model(x), [0.3] * sizes[-1])
+    loss.label = "L"
+    loss.backward()
+    return loss
+
+
+@pytest.fixture
+def small_mlp() -> Value:
+    """MLP 2 → 3 → 1 with a squared-error loss ``L``, after backward."""
+    return mlp_loss([2, 3, 1])

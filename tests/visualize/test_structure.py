@@ -1,0 +1,183 @@
+"""Large graphs: clusters per layer and neuron, the collapsed view, and the refusal past ``max_nodes``."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from autograd import Value, topological_order
+from autograd.expression import parse
+from tests.visualize.conftest import mlp_loss, needs_dot
+from tests.visualize.helpers import joined_text, parse_dot, parse_svg, svg_groups
+from visualize import GraphTooLargeError, NotesLabel, draw, parse_label, to_svg
+from visualize.labels import label_html, number
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("w^(1)_21", NotesLabel("w", 1, (2, 1))),
+        ("w^(2)_10,3", NotesLabel("w", 2, (10, 3))),
+        ("b^(3)_12", NotesLabel("b", 3, (12,))),
+        ("z^(2)_1", NotesLabel("z", 2, (1,))),
+        ("a^(0)_4", NotesLabel("a", 0, (4,))),
+        ("L", NotesLabel("L", None, ())),
+        ("w^(1)_123", None),  # ambiguous without a comma
+        ("z^(0)_1", None),  # layer 0 is the input: it has no z
+        ("z^(1)_0", None),  # 1-based
+        ("x", None),
+        (None, None),
+        ("z^(1)_1,2", None),
+    ],
+)
+def test_parse_label_reads_the_notes_notation(label: str | None, expected: NotesLabel | None) -> None:
+    assert parse_label(label) == expected
+
+
+def test_weights_belong_to_the_neuron_they_feed() -> None:
+    assert parse_label("w^(2)_31").neuron == (2, 1)
+    assert parse_label("a^(0)_3").neuron is None
+
+
+@pytest.mark.parametrize(
+    ("label", "html"),
+    [
+        ("z^(2)_1", "z<SUP>(2)</SUP><SUB>1</SUB>"),
+        ("w_21^(1)", "w<SUP>(1)</SUP><SUB>21</SUB>"),
+        ("x_1", "x<SUB>1</SUB>"),
+        ("a<b & c", "a&lt;b &amp; c"),
+        ("^^", "^^"),
+    ],
+)
+def test_labels_are_typeset_and_escaped(label: str, html: str) -> None:
+    assert label_html(label) == html
+
+
+def test_numbers_are_short_and_without_negative_zero() -> None:
+    assert number(-0.0) == "0" and number(0.123456) == "0.1235" and number(float("nan")) == "nan"
+
+
+# --- clusters -----------------------------------------------------------------------------------
+
+
+def _by_label(root: Value) -> dict[str, str]:
+    return {v.label: f"v{k}" for k, v in enumerate(topological_order(root)) if v.label}
+
+
+def test_an_mlp_graph_is_clustered_per_layer_and_per_neuron(small_mlp: Value) -> None:
+    dot = parse_dot(draw(small_mlp).source)
+    assert dot.clusters == {
+        "cluster_input": (),
+        "cluster_layer1": (),
+        "cluster_layer1_neuron1": ("cluster_layer1",),
+        "cluster_layer1_neuron2": ("cluster_layer1",),
+        "cluster_layer1_neuron3": ("cluster_layer1",),
+        "cluster_layer2": (),
+        "cluster_layer2_neuron1": ("cluster_layer2",),
+        "cluster_loss": (),
+    }
+    names = _by_label(small_mlp)
+    for label, name in names.items():
+        notes = parse_label(label)
+        if notes.kind == "L":
+            assert dot.node_cluster[name] == ("cluster_loss",)
+        elif notes.layer == 0:
+            assert dot.node_cluster[name] == ("cluster_input",)
+        else:
+            layer, j = notes.neuron
+            assert dot.node_cluster[name] == (f"cluster_layer{layer}", f"cluster_layer{layer}_neuron{j}"), label
+            if notes.kind in ("z", "a"):  # the op node that made it sits beside it
+                assert dot.node_cluster["op" + name[1:]] == dot.node_cluster[name]
+    unlabelled_loss_ops = [n for n, path in dot.node_cluster.items() if path == ("cluster_loss",)]
+    assert len(unlabelled_loss_ops) > 2, "(z − y), its square and the target join the loss"
+
+
+@needs_dot
+def test_clusters_are_in_the_svg(small_mlp: Value) -> None:
+    clusters = svg_groups(parse_svg(to_svg(small_mlp)), "cluster")
+    assert {"cluster_layer1_neuron3", "cluster_layer2", "cluster_loss"} <= set(clusters)
+    assert "neuron 3" in joined_text(clusters["cluster_layer1_neuron3"])
+
+
+def test_a_graph_with_other_labels_or_none_draws_without_clusters(neuron: Value) -> None:
+    assert parse_dot(draw(neuron).source).clusters == {}
+    assert parse_dot(draw(parse("x*2 + 1", {"x": 1.0})).source).clusters == {}
+
+
+def test_clusters_can_be_switched_off(small_mlp: Value) -> None:
+    assert parse_dot(draw(small_mlp, clusters=False).source).clusters == {}
+
+
+def test_a_hand_built_neuron_keeps_its_helpers_in_its_cluster() -> None:
+    a1, a2 = Value(0.5, label="a^(0)_1"), Value(-1.0, label="a^(0)_2")
+    w1, w2, b = Value(0.3, label="w^(1)_11"), Value(0.7, label="w^(1)_21"), Value(0.1, label="b^(1)_1")
+    z = a1 * w1 + a2 * w2 + b
+    z.label = "z^(1)_1"
+    dot = parse_dot(draw(z).source)
+    inside = dot.in_cluster("cluster_layer1_neuron1")
+    assert inside == {n for n in dot.nodes if n not in (_by_label(z)["a^(0)_1"], _by_label(z)["a^(0)_2"])}
+
+
+# --- collapsed view -----------------------------------------------------------------------------
+
+
+def test_collapsed_view_has_one_node_per_neuron_with_z_a_and_delta(small_mlp: Value) -> None:
+    order = topological_order(small_mlp)
+    dot = parse_dot(draw(small_mlp, collapse=True).source)
+    zs = {v.label: (k, v) for k, v in enumerate(order) if v.label and v.label.startswith("z")}
+    inputs = [k for k, v in enumerate(order) if v.label and v.label.startswith("a^(0)")]
+    loss = order.index(small_mlp)
+    assert set(dot.nodes) == {f"n{k}" for k, _ in zs.values()} | {f"v{k}" for k in inputs} | {f"n{loss}"}
+    for label, (k, z) in zs.items():
+        text = dot.nodes[f"n{k}"]["label"]
+        assert re.search(rf">{re.escape(number(z.data))}<", text) and re.search(rf">{re.escape(number(z.grad))}<", text)
+        assert "δ<SUP>" in text
+        layer = int(label[3])
+        assert dot.node_cluster[f"n{k}"] == (f"cluster_layer{layer}",)
+    edges = {(a, b) for a, b, _ in dot.edges}
+    assert len(edges) == 2 * 3 + 3 * 1 + 1, "inputs → layer 1, layer 1 → layer 2, output → loss"
+
+
+def test_collapsed_edges_carry_the_weights(small_mlp: Value) -> None:
+    order = topological_order(small_mlp)
+    weights = {v.label: v for v in order if v.label and v.label.startswith("w")}
+    dot = parse_dot(draw(small_mlp, collapse=True, digits=17).source)
+    shown = [attrs["tooltip"].split(" = ")[0] for _, _, attrs in dot.edges if "tooltip" in attrs]
+    assert sorted(shown) == sorted(weights)
+    for _, _, attrs in dot.edges:
+        if "tooltip" in attrs:
+            w = weights[attrs["tooltip"].split(" = ")[0]]
+            assert f"w = {number(w.data, 17)}" in attrs["label"]
+
+
+def test_collapsed_view_shows_a_z_nodes_annotation(small_mlp: Value) -> None:
+    z = next(v for v in topological_order(small_mlp) if v.label == "z^(1)_2")
+    source = draw(small_mlp, collapse=True, annotations={z: {"text": "δ formula disagrees", "color": "red"}}).source
+    assert source.count("δ formula disagrees") == 1 and 'COLOR="red"' in source
+
+
+def test_collapsing_a_graph_without_neurons_says_why(neuron: Value) -> None:
+    with pytest.raises(ValueError, match=r"z\^\(l\)_j"):
+        draw(neuron, collapse=True)
+
+
+# --- max_nodes ----------------------------------------------------------------------------------
+
+
+def test_a_graph_past_max_nodes_is_refused_with_its_size_and_the_ways_to_see_it() -> None:
+    root = mlp_loss([2, 16, 16, 1])
+    n_nodes = len(parse_dot(draw(root, max_nodes=None).source).nodes)
+    with pytest.raises(GraphTooLargeError) as info:
+        draw(root)
+    message = str(info.value)
+    assert f"{n_nodes} nodes" in message and "max_nodes=200" in message
+    assert "collapse=True" in message and f"max_nodes={n_nodes}" in message and "sub-graph" in message
+    collapsed = parse_dot(draw(root, collapse=True).source)
+    assert f"{len(collapsed.nodes)} nodes" in message, "the advice says how large the collapsed view is"
+    assert len(parse_dot(draw(root, max_nodes=n_nodes).source).nodes) == n_nodes
+
+
+def test_max_nodes_applies_to_the_collapsed_view_too() -> None:
+    with pytest.raises(GraphTooLargeError):
+        draw(mlp_loss([2, 3, 1]), collapse=True, max_nodes=3)
