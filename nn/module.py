@@ -20,6 +20,9 @@ class Module:
         """Every parameter, in a fixed order (micrograd's: per layer, per neuron, weights then bias)."""
         return [p for _, p in self.named_parameters()]
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self.parameters())} parameters)"
+
     def zero_grad(self) -> None:
         for p in self.parameters():
             p.grad = 0.0

@@ -151,7 +151,8 @@ def fit(
         loss_fn, targets = loss, labels
     else:
         loss_fn = get_loss(loss)
-        n_outputs = len(_as_outputs(model(rows[0])))
+        with autograd.no_grad():
+            n_outputs = len(_as_outputs(model(rows[0])))
         targets = [target_for(loss_name(loss), label, n_outputs) for label in labels]
 
     rng = np.random.default_rng(seed)

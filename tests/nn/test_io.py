@@ -142,6 +142,16 @@ def test_an_interrupt_before_the_rename_leaves_the_previous_file_intact(tmp_path
     assert path.read_bytes() == before and len(list(tmp_path.iterdir())) == 1
 
 
+def test_a_saved_file_gets_the_permissions_open_would_give_it(tmp_path):
+    reference = tmp_path / "reference"
+    reference.write_text("x")
+    save(MLP(2, [3, 1], seed=0), tmp_path / "m.json")
+    assert (tmp_path / "m.json").stat().st_mode == reference.stat().st_mode
+    (tmp_path / "m.json").chmod(0o600)
+    save(MLP(2, [3, 1], seed=1), tmp_path / "m.json")  # replacing a file keeps its permissions
+    assert (tmp_path / "m.json").stat().st_mode & 0o777 == 0o600
+
+
 def test_a_model_with_non_finite_weights_is_not_saved(tmp_path):
     model = MLP(2, [3, 1], seed=0)
     model.parameters()[0].data = float("nan")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import autograd
-from nn import MLP, Layer, Neuron, cross_entropy, reduce, squared_error
+from nn import MLP, Layer, Module, Neuron, cross_entropy, reduce, squared_error
 from tests.nn.helpers import assert_close_to_differences, central_differences
 
 LABEL = re.compile(r"^[wbza]\^\(\d+\)_\d+(,\d+)*$")
@@ -145,6 +145,7 @@ def test_reprs_are_readable():
     model = MLP(2, [16, 16, 1])
     assert repr(model) == "MLP(2 → 16 → 16 → 1, activation='relu', bias=True, output linear)"
     assert repr(model.layers[0]) == "Layer(1: 2 → 16, relu)"
+    assert repr(Module()) == "Module(0 parameters)"
     assert repr(Neuron(3)) == "ReLUNeuron(3)" and repr(Layer(3, 2, "linear").neurons[0]) == "LinearNeuron(3)"
 
 
