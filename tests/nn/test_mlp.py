@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import autograd
-from nn import MLP, Layer, Module, Neuron, cross_entropy, reduce, squared_error
+from nn import LOSSES, MLP, Layer, Module, Neuron, cross_entropy, get_loss, reduce, squared_error, target_for
 from tests.nn.helpers import assert_close_to_differences, central_differences
 
 LABEL = re.compile(r"^[wbza]\^\(\d+\)_\d+(,\d+)*$")
@@ -29,6 +29,21 @@ def test_whole_network_gradients_match_central_differences(activation, bias):
 
     def loss():
         return reduce([cross_entropy(model(x), y) for x, y in zip(xs, ys, strict=True)], "sum")
+
+    model.zero_grad()
+    loss().backward()
+    params = model.parameters()
+    assert_close_to_differences([p.grad for p in params], central_differences(loss, params))
+
+
+@pytest.mark.parametrize("name", list(LOSSES))
+def test_whole_network_gradients_under_every_loss_match_central_differences(name):
+    model = MLP(3, [5, 2], seed=3)
+    xs, labels = _inputs(4, seed=1), [0, 1, 1, 0]
+    ys = [target_for(name, label, 2) for label in labels]
+
+    def loss():
+        return reduce([get_loss(name)(model(x), y) for x, y in zip(xs, ys, strict=True)], "mean")
 
     model.zero_grad()
     loss().backward()
