@@ -167,7 +167,12 @@ def graph_ops(root: autograd.Value) -> Counter:
 # --- properties ----------------------------------------------------------------------------------
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def at_least(n: int) -> int:
+    """Parsing is cheap: run more examples than the suite's default profile, and more still when it asks."""
+    return max(n, settings.default.max_examples)
+
+
+@settings(max_examples=at_least(300), suppress_health_check=[HealthCheck.too_slow])
 @given(tree=trees, space=st.sampled_from(["", " "]))
 @example(tree=("bin", "**", ("name", "x"), ("neg", ("num", 2))), space=" ")
 @example(tree=("bin", "**", ("num", 2), ("name", "x")), space="")
@@ -193,7 +198,7 @@ def test_generated_expression_builds_the_graph_python_would(tree: tuple, space: 
 junk_alphabet = "xyzwb0123456789.e+-*/()[], _'\"=;:!@#$%^&|<>~`\\\n\ttanhexplogsigmoidrelusumdot"
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=at_least(500))
 @given(text=st.one_of(st.text(max_size=40), st.text(alphabet=junk_alphabet, max_size=40)))
 def test_junk_is_built_or_refused_with_the_parse_error(text: str) -> None:
     with nothing_executed():
@@ -206,7 +211,7 @@ def test_junk_is_built_or_refused_with_the_parse_error(text: str) -> None:
     assert isinstance(result, autograd.Value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=at_least(200))
 @given(tree=trees, data=st.data())
 def test_a_generated_expression_with_one_character_changed_is_built_or_refused(tree: tuple, data) -> None:
     text = render(tree, " ")

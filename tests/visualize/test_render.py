@@ -141,3 +141,13 @@ def test_a_directory_that_refuses_the_temporary_file_is_named(neuron: Value, tmp
     monkeypatch.setattr(output_module.tempfile, "mkstemp", refuse)
     with pytest.raises(OutputPathError, match="Permission denied"):
         render(neuron, tmp_path / "g.dot")
+
+
+def test_a_new_file_gets_the_permissions_open_would_give(neuron: Value, tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        assert render(neuron, tmp_path / "g.dot").stat().st_mode & 0o777 == 0o644
+        (tmp_path / "h.dot").touch(0o600)
+        assert render(neuron, tmp_path / "h.dot").stat().st_mode & 0o777 == 0o600, "an existing file keeps its mode"
+    finally:
+        os.umask(umask)
