@@ -231,9 +231,9 @@ def diagnose(quantities: list[Quantity], ctx: Context) -> list[str]:
             f"Inherited: {names} {'is' if len(inherited) == 1 else 'are'} wrong only because {source} wrong: "
             "fed autograd's δ, their rules give the right answer, so the error starts above and propagates down"
         )
-        ratios = {_factor(q.formula, q.autograd) for q in inherited if q.formula is not None}
-        if len(ratios) == 1 and None not in ratios and all(q.formula is not None for q in inherited):
-            (c,) = ratios
+        ratios = [c for q in inherited if q.formula is not None and (c := _factor(q.formula, q.autograd))]
+        c = ratios[0] if ratios else None
+        if c is not None and all(q.formula is not None and _fits(q.formula, c * q.autograd) for q in inherited):
             text += f" (by the same factor: formula = {c:.6g} × autograd at every entry)"
         out.append(text + ".")
     engine = [

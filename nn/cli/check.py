@@ -81,21 +81,41 @@ def list_rules() -> str:
     return "\n".join(lines)
 
 
+def random_case(
+    sizes: list[int],
+    loss: str = "squared-error",
+    *,
+    bias: bool = False,
+    activation: str = "relu",
+    samples: int = 4,
+    seed: int = 0,
+) -> tuple[MLP, np.ndarray, np.ndarray]:
+    """A seeded network ``n_0 → … → n_m`` with random inputs and targets that fit the loss.
+
+    Biases, when asked for, are random rather than 0, so that a check exercises the ``+ b^(l)``;
+    cross-entropy targets are one-hot rows.
+    """
+    rng = np.random.default_rng(seed)
+    model = MLP(sizes[0], sizes[1:], activation=activation, bias=bias, seed=seed)
+    if bias:
+        for l, n in enumerate(sizes[1:], start=1):  # noqa: E741
+            model.set_bias_vector(l, rng.normal(0.0, 0.5, size=n))
+    X = rng.normal(size=(samples, sizes[0]))
+    if loss == "cross-entropy":
+        Y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], size=samples)]
+    else:
+        Y = rng.normal(size=(samples, sizes[-1]))
+    return model, X, Y
+
+
 def run(args: argparse.Namespace) -> int:
     if args.rules == "list":
         print(list_rules())
         return 0
     sizes = _validate(args)
-    rng = np.random.default_rng(args.seed)
-    model = MLP(sizes[0], sizes[1:], activation=args.activation, bias=args.bias, seed=args.seed)
-    if args.bias:  # non-zero biases, so that the check exercises the "+ b^(l)" of the forward pass
-        for l, n in enumerate(sizes[1:], start=1):  # noqa: E741
-            model.set_bias_vector(l, rng.normal(0.0, 0.5, size=n))
-    X = rng.normal(size=(args.samples, sizes[0]))
-    if args.loss == "cross-entropy":
-        Y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], size=args.samples)]
-    else:
-        Y = rng.normal(size=(args.samples, sizes[-1]))
+    model, X, Y = random_case(
+        sizes, args.loss, bias=args.bias, activation=args.activation, samples=args.samples, seed=args.seed
+    )
     report = check_deltas(model, X, Y, loss=args.loss, rules=args.rules)
     print(report.to_json() if args.json else report.render(color=sys.stdout.isatty()))
     return 0 if report.passed else 1
