@@ -114,8 +114,10 @@ def neuron_node(g: Group, style: Style, notes: dict[Value, Annotation]) -> dict[
     return {"shape": "plain", "label": table(rows, color=color, bold=color is not None), "tooltip": "\n".join(tooltip)}
 
 
-def weight_edge(source: Value, target: Group, params: dict[str, Value], style: Style) -> dict[str, str]:
-    """The edge a^(l-1)_i → neuron j of layer l, labelled with w^(l)_ij when the graph has it."""
+def weight_edge(
+    source: Value, target: Group, params: dict[str, Value], style: Style, notes: dict[Value, Annotation]
+) -> dict[str, str]:
+    """The edge a^(l-1)_i → neuron j of layer l, labelled with w^(l)_ij (and its annotation's colour)."""
     src = parse_label(source.label)
     if src is None or target.place == LOSS:
         return {}
@@ -129,6 +131,11 @@ def weight_edge(source: Value, target: Group, params: dict[str, Value], style: S
     attrs = {"tooltip": f"{w.label} = {full(w.data)}\n∂L/∂{w.label} = {full(w.grad)}", "fontsize": "10"}
     if lines:
         attrs["label"] = "<" + "<BR/>".join(html.escape(s) for s in lines) + ">"
+    annotation = notes.get(w)
+    if annotation is not None:
+        attrs["tooltip"] += "\n" + (annotation.tooltip or annotation.text)
+        if annotation.color:
+            attrs.update(color=annotation.color, fontcolor=annotation.color, penwidth="2")
     return attrs
 
 
@@ -195,7 +202,7 @@ def draw_collapsed(
                 continue
             edges_seen.add((unit(p), unit(v)))
             source = p if grouping.group_of.get(p) is None else _output_of(grouping.group_of[p])
-            g.edge(unit(p), unit(v), **weight_edge(source, grp, grouping.params, style))
+            g.edge(unit(p), unit(v), **weight_edge(source, grp, grouping.params, style, notes))
     return g
 
 

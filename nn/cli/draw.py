@@ -125,7 +125,7 @@ def mlp_graph(args: argparse.Namespace) -> tuple[Value, dict, Any]:
         raise UsageError(str(exc).strip("'\"")) from None
     root = report.sample_loss(1)
     root.label = root.label or "L"
-    return root, report.annotations(1, parameters=False), report
+    return root, report.annotations(1), report
 
 
 def run(args: argparse.Namespace) -> int:

@@ -128,7 +128,9 @@ def joined_text(g: ET.Element) -> str:
 
 
 def strokes(g: ET.Element) -> set[str]:
-    return {e.get("stroke") for e in g.iter() if e.get("stroke")} | {e.get("fill") for e in g.iter(f"{SVG}text")}
+    """The colours a node is drawn in: its outlines and its text."""
+    lines = {e.get("stroke") for e in g.iter() if e.get("stroke")}
+    return lines | {t.get("fill") for t in g.iter(f"{SVG}text") if t.get("fill")}
 
 
 def tooltip(g: ET.Element) -> str | None:

@@ -17,10 +17,11 @@ def z_nodes(root: Value) -> dict[str, Value]:
     return {f"v{k}": v for k, v in enumerate(order) if (n := parse_label(v.label)) and n.kind == "z"}
 
 
-def red_and_green(svg: str, names: set[str]) -> tuple[set[str], set[str]]:
+def red_and_green(svg: str) -> tuple[set[str], set[str]]:
+    """Nodes drawn in a red (red, darkred…) and in a green (green, forestgreen…)."""
     nodes = svg_groups(parse_svg(svg), "node")
-    red = {n for n in nodes if "red" in strokes(nodes[n])}
-    green = {n for n in nodes if "green" in strokes(nodes[n])}
+    red = {n for n in nodes if any("red" in c for c in strokes(nodes[n]))}
+    green = {n for n in nodes if any("green" in c for c in strokes(nodes[n]))}
     return red, green
 
 
@@ -73,7 +74,7 @@ def test_a_hand_made_delta_overlay_marks_exactly_the_z_nodes_it_says() -> None:
         }
         for n in zs
     }
-    red, green = red_and_green(to_svg(root, annotations=notes), set(zs))
+    red, green = red_and_green(to_svg(root, annotations=notes))
     assert red == wrong
     assert green == set(zs) - wrong
 
@@ -99,7 +100,7 @@ def test_overlay_marks_exactly_the_mismatching_z_nodes_with_an_erratum_switched_
     zs = z_nodes(root)
     mismatching = {n for n, z in zs.items() if abs(z.grad) > 1e-9}  # formula = autograd / 2
     assert mismatching and mismatching != set(zs), "the sample should have both live and dead ReLUs"
-    red, green = red_and_green(to_svg(root, annotations=report.annotations(1, parameters=False)), set(zs))
+    red, green = red_and_green(to_svg(root, annotations=report.annotations(1, parameters=False)))
     assert red == mismatching
     assert green == set(zs) - mismatching
     texts = parse_dot(draw(root, annotations=report.annotations(1, parameters=False)).source).nodes
@@ -115,6 +116,6 @@ def test_overlay_marks_no_z_node_with_the_correct_rules() -> None:
     report = check_deltas(model, [[0.5, -0.8, 0.3]], [[0.2, -0.4]], loss="squared-error", rules="correct")
     root = report.sample_loss(1)
     zs = z_nodes(root)
-    red, green = red_and_green(to_svg(root, annotations=report.annotations(1, parameters=False)), set(zs))
+    red, green = red_and_green(to_svg(root, annotations=report.annotations(1, parameters=False)))
     assert red == set()
     assert green == set(zs)

@@ -181,3 +181,11 @@ def test_a_graph_past_max_nodes_is_refused_with_its_size_and_the_ways_to_see_it(
 def test_max_nodes_applies_to_the_collapsed_view_too() -> None:
     with pytest.raises(GraphTooLargeError):
         draw(mlp_loss([2, 3, 1]), collapse=True, max_nodes=3)
+
+
+def test_collapsed_edges_take_their_weights_annotation(small_mlp: Value) -> None:
+    w = next(v for v in topological_order(small_mlp) if v.label == "w^(2)_31")
+    notes = {w: {"text": "∂Loss/∂w formula = 0 | autograd = 1", "color": "red", "tooltip": "formula 0.0"}}
+    dot = parse_dot(draw(small_mlp, collapse=True, annotations=notes).source)
+    red = [attrs for _, _, attrs in dot.edges if attrs.get("color") == "red"]
+    assert len(red) == 1 and red[0]["tooltip"].startswith("w^(2)_31") and "formula 0.0" in red[0]["tooltip"]
