@@ -27,8 +27,9 @@ class Op:
 
     Attributes:
         name: short identifier, used in errors and tests (``"mul"``).
-        forward: ``forward(c, *x) -> float`` on floats; raises DomainError /
-            OverflowInOpError rather than returning nan or inf from a finite input.
+        forward: ``forward(c, *x) -> float`` on floats; raises DomainError outside
+            the op's domain. (A result that overflows to inf or nan from finite inputs
+            is turned into OverflowInOpError by the engine, in one place: value.py.)
         partials: ``partials(out, c, *x) -> tuple`` of ∂out/∂x_i, one per input.
         symbol: how a graph shows the op (``"×"``); ``{c}`` is filled with ``c``.
         derivative: the local derivatives in words, for graphs and docs.
@@ -110,6 +111,17 @@ def _step(x: Any) -> float:
     return 1.0 if _data(x) > 0.0 else 0.0
 
 
+def _fsum(x: tuple[float, ...] | list[float]) -> float:
+    """Σx correctly rounded, even when a partial sum overflows but the total does not."""
+    try:
+        return math.fsum(x)
+    except OverflowError:  # scaling by 2**-16 is exact (short of subnormals); the total may still overflow
+        scaled = math.fsum([math.ldexp(v, -16) for v in x])
+        return scaled * 65536.0  # inf when the total itself is too large
+    except ValueError:  # inf − inf among the inputs
+        return math.nan
+
+
 _sumprod = getattr(math, "sumprod", None)
 
 
@@ -118,8 +130,10 @@ def _dot(c: Any, *x: float) -> float:
     n = len(x) // 2
     if _sumprod is not None:  # Python >= 3.12: one C loop, extended-precision accumulation
         total = _sumprod(x[:n], x[n : 2 * n])
-        return total + x[-1] if len(x) % 2 else total
-    return math.fsum([*map(operator.mul, x[:n], x[n : 2 * n]), *x[2 * n :]])
+        total = total + x[-1] if len(x) % 2 else total
+        if total - total == 0.0:  # finite: done; else recompute exactly below
+            return total
+    return _fsum([*map(operator.mul, x[:n], x[n : 2 * n]), *x[2 * n :]])
 
 
 def _dot_partials(out: Any, c: Any, *x: Any) -> tuple[Any, ...]:
@@ -135,7 +149,7 @@ NEG = Op("neg", lambda c, a: -a, lambda out, c, a: (-1.0,), "−", "∂/∂a = �
 POW = Op("pow", lambda c, a, b: _checked_pow(a, b), _pow_partials, "**", "∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a", 2)
 POWC = Op(  # a Value to a fixed number: the exponent is a constant, not a node
     "powc",
-    lambda c, a: _checked_pow(a, c),
+    lambda c, a: _checked_pow(a, c, "powc"),
     lambda out, c, a: (c * a ** (c - 1.0) if c != 0.0 else 0.0,),  # a**0 is constant, even at a = 0
     "**{c}",
     "∂/∂a = c·a^(c−1)",
@@ -148,7 +162,7 @@ SIGMOID = Op("sigmoid", _sigmoid, lambda out, c, a: (out * (1.0 - out),), "sigmo
 RELU = Op(
     "relu", lambda c, a: a if a > 0.0 else 0.0, lambda out, c, a: (_step(a),), "ReLU", "∂/∂a = 1 if a > 0 else 0", 1
 )
-SUM = Op("sum", lambda c, *x: math.fsum(x), lambda out, c, *x: (1.0,) * len(x), "Σ", "∂/∂x_i = 1", None)
+SUM = Op("sum", lambda c, *x: _fsum(x), lambda out, c, *x: (1.0,) * len(x), "Σ", "∂/∂x_i = 1", None)
 DOT = Op("dot", _dot, _dot_partials, "Σ a·w", "∂/∂a_i = w_i, ∂/∂w_i = a_i, ∂/∂b = 1", None)
 
 OPS: dict[str, Op] = {

@@ -8,6 +8,7 @@ by reference counting alone.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from contextvars import ContextVar
 from typing import Any, Union
 
 from autograd import ops
+from autograd.errors import OverflowInOpError
 from autograd.ops import Op
 
 _grad_enabled: ContextVar[bool] = ContextVar("deltagrad_grad_enabled", default=True)
@@ -171,10 +173,24 @@ def _node(data: float, parents: tuple[Value, ...], op: Op, arg: Any) -> Value:
     return v
 
 
+def _overflow(op: Op, arg: Any, *inputs: Value) -> None:
+    """A non-finite result: an overflow if every input was finite (inf in, inf out is not)."""
+    x = tuple(v.data for v in inputs)
+    if all(map(math.isfinite, x)) and (arg is None or math.isfinite(arg)):
+        raise OverflowInOpError(op.name, x if arg is None else (*x, arg))
+
+
 def apply(op: Op, *inputs: Scalar, arg: Any = None) -> Value:
-    """Apply a primitive to Values or numbers, recording the node unless inside ``no_grad``."""
+    """Apply a primitive to Values or numbers, recording the node unless inside ``no_grad``.
+
+    Raises:
+        DomainError: an input is outside the op's domain (``log(0)``).
+        OverflowInOpError: finite inputs give a result too large for a float.
+    """
     inputs_v = tuple(x if isinstance(x, Value) else Value(x) for x in inputs)
     data = op.forward(arg, *[x.data for x in inputs_v])
+    if data - data != 0.0:  # inf or nan
+        _overflow(op, arg, *inputs_v)
     if not _grad_enabled.get():
         return Value(data)
     return _node(data, inputs_v, op, arg)
@@ -188,6 +204,8 @@ def _binary(op: Op, a: Scalar, b: Scalar) -> Value:
     if type(b) is not Value:
         b = b if isinstance(b, Value) else Value(b)
     data = op.forward(None, a.data, b.data)
+    if data - data != 0.0:  # inf or nan
+        _overflow(op, None, a, b)
     if not _grad_enabled.get():
         return Value(data)
     v = _new_value(Value)
@@ -204,6 +222,8 @@ def _unary(op: Op, a: Scalar, arg: Any = None) -> Value:
     if type(a) is not Value:
         a = a if isinstance(a, Value) else Value(a)
     data = op.forward(arg, a.data)
+    if data - data != 0.0:  # inf or nan
+        _overflow(op, arg, a)
     if not _grad_enabled.get():
         return Value(data)
     v = _new_value(Value)
