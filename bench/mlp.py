@@ -1,0 +1,211 @@
+"""One SGD training step of an MLP 2→16→16→1 (ReLU hidden, linear output) on 100 two-moons points.
+
+A step is: forward over all samples, the summed squared error, backward, the
+update ``p ← p − lr·∂L/∂p``, and zeroing the gradients. Every implementation
+starts from the same weights (drawn here from a numpy seed) on the same data,
+so their losses must agree step by step: the table shows that they do.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+SIZES = (2, 16, 16, 1)
+N_POINTS = 100
+LEARNING_RATE = 1e-3
+IMPLEMENTATIONS = ("deltagrad", "deltagrad-nn", "micrograd", "torch", "numpy")
+DESCRIPTIONS = {
+    "deltagrad": "deltagrad Values, z = dot(w, x) + b",
+    "deltagrad-nn": "deltagrad nn.MLP + nn.squared_error",
+    "micrograd": "micrograd.nn.MLP",
+    "torch": "PyTorch, 0-d tensor per scalar",
+    "numpy": "numpy, vectorized by hand",
+}
+NEEDS = {"deltagrad-nn": "nn", "micrograd": "micrograd", "torch": "torch", "numpy": "numpy", "deltagrad": "autograd"}
+
+
+def moons(n: int = N_POINTS, noise: float = 0.1, seed: int = 0) -> tuple[list[list[float]], list[float]]:
+    """Two interleaving half circles (labels ±1), like scikit-learn's make_moons."""
+    rng = np.random.default_rng(seed)
+    n_upper = n // 2
+    t_upper = np.linspace(0.0, math.pi, n_upper)
+    t_lower = np.linspace(0.0, math.pi, n - n_upper)
+    x = np.concatenate([np.cos(t_upper), 1.0 - np.cos(t_lower)])
+    y = np.concatenate([np.sin(t_upper), 0.5 - np.sin(t_lower)])
+    points = np.stack([x, y], axis=1) + rng.normal(0.0, noise, (n, 2))
+    labels = np.concatenate([np.ones(n_upper), -np.ones(n - n_upper)])
+    return points.tolist(), labels.tolist()
+
+
+def initial_layers(seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(W, b) per layer, W of shape (n_in, n_out) with He-scaled normal weights; column j is neuron j."""
+    rng = np.random.default_rng(seed)
+    return [
+        (rng.normal(0.0, math.sqrt(2.0 / n_in), (n_in, n_out)), np.zeros(n_out))
+        for n_in, n_out in itertools.pairwise(SIZES)
+    ]
+
+
+def flat_parameters(layers: list[tuple[np.ndarray, np.ndarray]]) -> list[float]:
+    """micrograd's parameter order: per layer, per neuron, its weights then its bias."""
+    return [v for W, b in layers for j in range(W.shape[1]) for v in [*W[:, j], b[j]]]
+
+
+# --- one step per implementation: each returns step() -> loss before the update ---
+
+
+def _deltagrad_step(X: list[list[float]], y: list[float]) -> Callable[[], float]:
+    import autograd
+    from autograd import Value
+
+    layers = [[([Value(w) for w in W[:, j]], Value(b[j])) for j in range(W.shape[1])] for W, b in initial_layers()]
+    parameters = [p for layer in layers for w, b in layer for p in (*w, b)]
+    last = len(layers) - 1
+
+    def model(x: list[Value]) -> Value:
+        a = x
+        for index, layer in enumerate(layers):
+            z = [autograd.dot(a, w, b) for w, b in layer]
+            a = z if index == last else [zj.relu() for zj in z]
+        return a[0]
+
+    def step() -> float:
+        loss = autograd.sum((model([Value(v) for v in xi]) - yi) ** 2 for xi, yi in zip(X, y, strict=True))
+        loss.backward()
+        for p in parameters:
+            p.data -= LEARNING_RATE * p.grad
+            p.grad = 0.0
+        return loss.data
+
+    return step
+
+
+def _deltagrad_nn_step(X: list[list[float]], y: list[float]) -> Callable[[], float]:
+    import autograd
+    from autograd import Value
+    from nn import MLP, squared_error
+
+    model = MLP(SIZES[0], list(SIZES[1:]))
+    for p, v in zip(model.parameters(), flat_parameters(initial_layers()), strict=True):
+        p.data = v
+
+    def step() -> float:
+        loss = autograd.sum(squared_error(model([Value(v) for v in xi]), yi) for xi, yi in zip(X, y, strict=True))
+        loss.backward()
+        for p in model.parameters():
+            p.data -= LEARNING_RATE * p.grad
+        model.zero_grad()
+        return loss.data
+
+    return step
+
+
+def _micrograd_step(X: list[list[float]], y: list[float]) -> Callable[[], float]:
+    from micrograd.engine import Value
+    from micrograd.nn import MLP
+
+    model = MLP(SIZES[0], list(SIZES[1:]))
+    for p, v in zip(model.parameters(), flat_parameters(initial_layers()), strict=True):
+        p.data = v
+
+    def step() -> float:
+        loss = sum((model(list(map(Value, xi))) - yi) ** 2 for xi, yi in zip(X, y, strict=True))
+        loss.backward()
+        for p in model.parameters():
+            p.data -= LEARNING_RATE * p.grad
+        model.zero_grad()
+        return loss.data
+
+    return step
+
+
+def _torch_step(X: list[list[float]], y: list[float]) -> Callable[[], float]:
+    import torch
+
+    torch.set_num_threads(1)
+
+    def scalar(v: float) -> Any:
+        return torch.tensor(float(v), dtype=torch.float64, requires_grad=True)
+
+    layers = [[([scalar(w) for w in W[:, j]], scalar(b[j])) for j in range(W.shape[1])] for W, b in initial_layers()]
+    parameters = [p for layer in layers for w, b in layer for p in (*w, b)]
+    last = len(layers) - 1
+
+    def model(x: list[Any]) -> Any:
+        a = x
+        for index, layer in enumerate(layers):
+            z = [sum((wi * ai for wi, ai in zip(w, a, strict=True)), b) for w, b in layer]
+            a = z if index == last else [zj.relu() for zj in z]
+        return a[0]
+
+    def step() -> float:
+        inputs = [[torch.tensor(v, dtype=torch.float64) for v in xi] for xi in X]
+        loss = sum((model(xi) - yi) ** 2 for xi, yi in zip(inputs, y, strict=True))
+        loss.backward()
+        with torch.no_grad():
+            for p in parameters:
+                p -= LEARNING_RATE * p.grad
+                p.grad = None
+        return loss.item()
+
+    return step
+
+
+def _numpy_step(X: list[list[float]], y: list[float]) -> Callable[[], float]:
+    layers = [(W.copy(), b.copy()) for W, b in initial_layers()]
+    inputs, targets = np.asarray(X), np.asarray(y)[:, None]
+
+    def step() -> float:
+        a, zs, activations = inputs, [], [inputs]
+        for index, (W, b) in enumerate(layers):
+            z = a @ W + b
+            a = z if index == len(layers) - 1 else np.maximum(z, 0.0)
+            zs.append(z)
+            activations.append(a)
+        loss = float(np.sum((a - targets) ** 2))
+        delta = 2.0 * (a - targets)  # ∂L/∂z of the linear output layer
+        for index in reversed(range(len(layers))):
+            W, b = layers[index]
+            grad_W, grad_b = activations[index].T @ delta, delta.sum(axis=0)
+            if index > 0:
+                delta = (delta @ W.T) * (zs[index - 1] > 0.0)
+            W -= LEARNING_RATE * grad_W
+            b -= LEARNING_RATE * grad_b
+        return loss
+
+    return step
+
+
+STEPS = {
+    "deltagrad": _deltagrad_step,
+    "deltagrad-nn": _deltagrad_nn_step,
+    "micrograd": _micrograd_step,
+    "torch": _torch_step,
+    "numpy": _numpy_step,
+}
+
+
+def measure(engine: str, steps: int, warm_up: bool = True) -> dict[str, Any]:
+    """Median CPU (and wall) milliseconds per step over ``steps`` steps, after an untimed warm-up step."""
+    X, y = moons()
+    step = STEPS[engine](X, y)
+    losses = [step()] if warm_up else []
+    cpu, wall = [], []
+    for _ in range(steps):
+        c0, w0 = time.process_time_ns(), time.perf_counter_ns()
+        losses.append(step())
+        cpu.append(time.process_time_ns() - c0)
+        wall.append(time.perf_counter_ns() - w0)
+    return {
+        "steps": steps,
+        "ms_per_step": statistics.median(cpu) / 1e6,
+        "wall_ms_per_step": statistics.median(wall) / 1e6,
+        "losses": losses,
+    }
