@@ -19,7 +19,7 @@ import numpy as np
 
 from nn import delta
 from nn.delta import Pass
-from nn.report import Quantity
+from nn.quantity import Quantity
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,85 @@
+"""The two oracles of a δ-check: autograd on the model itself, and finite differences of its loss.
+
+Both run on the ``nn.MLP`` as it is — its own forward pass, its own loss functions —
+so neither shares a line of code with the formulas being checked (``nn.delta``).
+The loss is the notes' ``Loss = Σ_i L_i``: one ``backward()`` on it leaves each
+sample's δ in its ``z.grad`` and the sum over samples in every ``w.grad``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+import autograd
+from autograd import Value
+from nn.losses import cross_entropy, reduce, squared_error
+from nn.mlp import MLP
+
+LOSSES: dict[str, Callable[..., Value]] = {"squared-error": squared_error, "cross-entropy": cross_entropy}
+"""The losses the notes derive a δ^(m) for, by name."""
+
+
+def loss_name(loss: str | Callable) -> str:
+    for name, fn in LOSSES.items():
+        if loss is fn or loss in (name, name.replace("-", "_")):
+            return name
+    raise ValueError(f"unknown loss {loss!r}: choose 'squared-error' or 'cross-entropy'")
+
+
+def autograd_side(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str) -> tuple[Value, list, dict]:
+    """One ``backward()`` on ``Loss = Σ_i L_i``: every ``z.grad`` is that sample's δ, every ``w.grad`` the sum."""
+    model.zero_grad()
+    traces = [model.trace(list(x)) for x in X]
+    total = reduce([LOSSES[loss](t.output, list(y)) for t, y in zip(traces, Y, strict=True)], "sum")
+    total.backward()
+    values: dict[tuple[str, int], np.ndarray] = {}
+    for l, layer in enumerate(model.layers, start=1):  # noqa: E741
+        values["delta", l] = np.array([[z.grad for z in t.z[l]] for t in traces])
+        values["weight", l] = np.array([[w.grad for w in n.w] for n in layer.neurons]).T
+        if model.bias:
+            values["bias", l] = np.array([n.b.grad for n in layer.neurons])
+    return total, traces, values
+
+
+STENCIL = ((-2.0, 1.0), (-1.0, -8.0), (1.0, 8.0), (2.0, -1.0))
+"""Fourth-order central differences: f' ≈ [f(w−2h) − 8f(w−h) + 8f(w+h) − f(w+2h)] / 12h.
+
+Its error is O(h⁴) + O(ε/h) rather than O(h²) + O(ε/h), so with h = 1e-4 it is good to
+~1e-11 in float64: tight enough to check the formulas to a relative 1e-9, not just 1e-5.
+"""
+
+
+def finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str, h: float) -> dict:
+    """Central differences of the total loss for every parameter, and the ReLU kinks each one crosses."""
+    relu = model.activation == "relu"
+    loss_fn = LOSSES[loss]
+
+    def evaluate() -> tuple[float, set[str]]:
+        total, positive = [], set()
+        with autograd.no_grad():
+            for s, (x, y) in enumerate(zip(X, Y, strict=True), start=1):
+                t = model.trace(list(x))
+                total.append(loss_fn(t.output, list(y)).data)
+                if relu:  # which hidden z are on the positive side of the kink
+                    positive |= {f"{z.label} of sample {s}" for zl in t.z[1:-1] for z in zl if z.data > 0.0}
+        return math.fsum(total), positive
+
+    out: dict[Value, tuple[float, str | None]] = {}
+    for p in model.parameters():
+        w = p.data
+        values, sides = [], []
+        try:
+            for step, weight in STENCIL:
+                p.data = w + step * h
+                f, positive = evaluate()
+                values.append(weight * f)
+                sides.append(positive)
+        finally:
+            p.data = w
+        crossed = sorted(set.union(*sides) - set.intersection(*sides))
+        kink = f"{', '.join(crossed)} within ±{2 * h:g} of 0" if crossed else None
+        out[p] = (math.fsum(values) / (12.0 * h), kink)
+    return out
