@@ -122,7 +122,10 @@ def _recursion_templates(q: Quantity, ctx: Context) -> list[tuple[str, np.ndarra
     rule_sigma_prime = ctx.passes[0].sigma_prime
     if rule_sigma_prime is not ctx.model_sigma_prime:
         templates.append(
-            ("the σ' rule is not the derivative of the network's σ", rule_sigma_prime(ctx.stacked("z", l)) * V)
+            (
+                "its σ' (the rules' sigma_prime) is not the derivative of the network's σ",
+                rule_sigma_prime(ctx.stacked("z", l)) * V,
+            )
         )
     return templates
 
@@ -201,12 +204,8 @@ def _explain(q: Quantity, ctx: Context) -> str:
             f"the rule disagrees with autograd at {int(bad.sum())} of {bad.size} entries, with no constant ratio and "
             f"no known mistake matching (worst: {where}, formula {F[worst]:.6g}, autograd {q.autograd[worst]:.6g})"
         )
-    rule = {
-        "delta": "output delta" if q.layer == m else "recursion",
-        "weight": "weight gradient",
-        "bias": "bias gradient",
-    }
-    return head + f"the {rule} rule is wrong: {words}."
+    rule = {"delta": "output delta" if q.layer == m else "recursion", "weight": "weight gradient"}
+    return head + f"the {rule.get(q.kind, 'bias gradient')} rule is wrong: {words}."
 
 
 def diagnose(quantities: list[Quantity], ctx: Context) -> list[str]:

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import topological_order
-from nn import MLP
+from nn import MLP, delta
 from nn.check import check_deltas
 from nn.cli.check import random_case
 from nn.rules import CORRECT
@@ -158,6 +158,24 @@ def test_own_rules_sign_flip_mean_and_missing_sigma_prime_are_diagnosed():
     report = check_deltas(model, X, Y, rules=no_sigma_prime)
     assert report.first_failing_layer == 2
     assert "σ'(z^(2)) ⊙ is missing" in report.quantity("delta", 2).diagnosis
+
+
+def test_a_sigma_prime_that_is_not_the_networks_is_diagnosed():
+    model, X, Y = random_case([2, 4, 4, 2], seed=1)
+    report = check_deltas(model, X, Y, rules=CORRECT.replace(sigma_prime=delta.sigmoid_prime))
+    assert report.first_failing_layer == 2
+    assert report.quantity("delta", 2).diagnosis.startswith("δ^(2): the recursion rule is wrong: its σ'")
+    other_convention = CORRECT.replace(sigma_prime=lambda z: (z >= 0.0).astype(float))  # differs only at z = 0
+    assert check_deltas(model, X, Y, rules=other_convention).passed
+
+
+def test_the_visualizer_draws_a_report():
+    visualize = pytest.importorskip("visualize")
+    model, X, Y = random_case([2, 3, 2], seed=1)
+    report = check_deltas(model, X, Y, rules="missing-factor-2")
+    source = visualize.draw(report.sample_loss(1), annotations=report.annotations(1)).source
+    assert source.count("δ formula =") == 3 + 2  # every z of sample 1
+    assert "red" in source and "green" in source  # δ^(2) wrong, δ^(1) right where its ReLU is off
 
 
 def test_a_rule_that_raises_is_reported_not_raised():

@@ -60,6 +60,10 @@ def test_each_erratum_alone_is_caught_at_the_right_layer_with_the_right_diagnosi
     assert own_and_inherited(report) == (own, inherited), str(report)
     for q in report.quantities:
         if q.symbol in own:
+            rule = {"delta": "output delta" if q.layer == len(sizes) - 1 else "recursion"}.get(
+                q.kind, "weight gradient"
+            )
+            assert q.diagnosis.startswith((f"{q.symbol}: the {rule} rule is wrong: ", f"{q.symbol}: shape mismatch"))
             for w in words:
                 assert w in q.diagnosis, (q.symbol, q.diagnosis)
             assert q.diagnosis in report.diagnoses
