@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd.backward import grad, topological_order
-from autograd.value import Value, is_grad_enabled
+from autograd.value import Value, apply, is_grad_enabled
 
 
 class GradcheckError(AssertionError):
@@ -274,9 +274,8 @@ def _second_order_suspect(node: Value, eps: float, atol: float, rtol: float) -> 
     """Does the rule, run on Values, differentiate like the rule run on floats? (create_graph needs it.)"""
     op, data = node.op, [p.data for p in node.parents]
     leaves = [Value(d) for d in data]
-    try:
-        out = op.forward(node.arg, *data)
-        on_values = op.partials(Value(out), node.arg, *leaves)
+    try:  # the rule sees the op's own node, as grad(create_graph=True) gives it: out depends on the inputs
+        on_values = op.partials(apply(op, *leaves, arg=node.arg), node.arg, *leaves)
     except (ArithmeticError, ValueError, TypeError):
         return None
     for j, partial in enumerate(on_values):
