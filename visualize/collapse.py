@@ -20,7 +20,17 @@ from visualize.annotate import Annotation
 from visualize.errors import GraphTooLargeError
 from visualize.graph import add_nodes, new_digraph
 from visualize.labels import full, label_html, parse_label
-from visualize.nodes import Style, annotation_row, cell, input_edge, local_derivatives, op_node, table, value_node
+from visualize.nodes import (
+    Style,
+    annotation_row,
+    cell,
+    input_edge,
+    local_derivatives,
+    op_node,
+    plain,
+    table,
+    value_node,
+)
 from visualize.places import LOSS, Place, consumers, places
 
 
@@ -111,7 +121,8 @@ def neuron_node(g: Group, style: Style, notes: dict[Value, Annotation]) -> dict[
     if annotation is not None and annotation.tooltip:
         tooltip.append(annotation.tooltip)
     color = annotation.color if annotation is not None else None
-    return {"shape": "plain", "label": table(rows, color=color, bold=color is not None), "tooltip": "\n".join(tooltip)}
+    label = table(rows, color=color, bold=color is not None)
+    return {"shape": "plain", "label": label, "tooltip": plain("\n".join(tooltip))}
 
 
 def weight_edge(
@@ -128,14 +139,16 @@ def weight_edge(
     lines = [f"w = {style.number(w.data)}"] if style.show_data else []
     if style.show_grad:
         lines.append(f"∂L/∂w = {style.number(w.grad)}")
-    attrs = {"tooltip": f"{w.label} = {full(w.data)}\n∂L/∂{w.label} = {full(w.grad)}", "fontsize": "10"}
+    tooltip = [f"{w.label} = {full(w.data)}", f"∂L/∂{w.label} = {full(w.grad)}"]
+    attrs = {"fontsize": "10"}
     if lines:
         attrs["label"] = "<" + "<BR/>".join(html.escape(s) for s in lines) + ">"
     annotation = notes.get(w)
     if annotation is not None:
-        attrs["tooltip"] += "\n" + (annotation.tooltip or annotation.text)
+        tooltip.append(annotation.tooltip or annotation.text)
         if annotation.color:
             attrs.update(color=annotation.color, fontcolor=annotation.color, penwidth="2")
+    attrs["tooltip"] = plain("\n".join(tooltip))
     return attrs
 
 

@@ -16,7 +16,7 @@ import graphviz
 from autograd import Value, topological_order
 from visualize.annotate import Annotation, AnnotationLike, normalize
 from visualize.errors import GraphTooLargeError
-from visualize.nodes import Style, input_edge, local_derivatives, op_node, value_node
+from visualize.nodes import Style, input_edge, local_derivatives, op_node, plain, value_node
 from visualize.places import INPUT_LAYER, LOSS, Place, consumers, has_network_labels, places
 
 DEFAULT_MAX_NODES = 200
@@ -41,7 +41,7 @@ def new_digraph(rankdir: str, title: str | None = None) -> graphviz.Digraph:
     g.attr("node", fontname=FONT, fontsize="12")
     g.attr("edge", fontname=FONT, arrowsize="0.7")
     if title:
-        g.attr(label=title, labelloc="t")
+        g.attr(label=plain(title), labelloc="t")
     return g
 
 

@@ -68,8 +68,29 @@ def parse_label(label: str | None) -> NotesLabel | None:
     return NotesLabel(kind, layer, index)
 
 
+def safe_text(text: str, newlines: bool = False) -> str:
+    """Any text, made safe for Graphviz to show as written.
+
+    Graphviz reads ``\\N``, ``\\G``, ``\\n``… as escapes (even doubled, even as ``&#92;``), so a
+    backslash is shown as the look-alike ``⧵``; control characters, which its HTML-like labels
+    refuse, become spaces (newlines too, unless ``newlines``); what XML cannot hold becomes ``�``.
+    """
+    text = text.replace("\\", "⧵")
+    if newlines:
+        return "\n".join(_NOT_XML.sub(_replace, line) for line in text.split("\n"))
+    return _NOT_XML.sub(_replace, text)
+
+
+_NOT_XML = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _replace(match: re.Match) -> str:
+    return " " if match.group() < " " or match.group() == "\x7f" else "\ufffd"
+
+
 def label_html(label: str) -> str:
     """The label as a Graphviz HTML-like fragment: ``z^(2)_1`` → ``z<SUP>(2)</SUP><SUB>1</SUB>``."""
+    label = safe_text(label)
     match = _TYPESET.fullmatch(label)
     if match is None:
         return html.escape(label)

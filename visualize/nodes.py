@@ -12,9 +12,11 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+import graphviz
+
 from autograd import Value
 from visualize.annotate import Annotation
-from visualize.labels import full, label_html, number
+from visualize.labels import full, label_html, number, safe_text
 
 LEAF_FILL = "#eef4fb"  # inputs and parameters: where gradients end up
 ACTIVE_FILL = "#fff3b0"  # the node the backward pass is at (step-through)
@@ -51,6 +53,11 @@ class Style:
         return number(x, self.digits)
 
 
+def plain(text: str) -> str:
+    """Text for a quoted DOT attribute, shown as written (never taken for an HTML-like ``<...>`` label)."""
+    return graphviz.nohtml(safe_text(text, newlines=True))
+
+
 def cell(content: str, **attrs: str) -> str:
     extra = "".join(f' {k.upper()}="{html.escape(str(v))}"' for k, v in attrs.items() if v is not None)
     return f"<TD{extra}>{content}</TD>"
@@ -68,7 +75,7 @@ def table(rows: list[list[str]], color: str | None = None, fill: str | None = No
 
 
 def annotation_row(annotation: Annotation) -> list[str]:
-    text = html.escape(annotation.text)
+    text = html.escape(safe_text(annotation.text)) or " "  # an empty <FONT></FONT> is a syntax error
     if annotation.color:
         text = f'<FONT COLOR="{html.escape(annotation.color)}">{text}</FONT>'
     return [cell(text)]
@@ -112,7 +119,7 @@ def value_node(
     return {
         "shape": "plain",
         "label": table(rows, color=color, fill=fill, bold=color is not None),
-        "tooltip": "\n".join(tooltip),
+        "tooltip": plain("\n".join(tooltip)),
     }
 
 
@@ -126,8 +133,8 @@ def op_symbol(v: Value, style: Style) -> str:
 def op_node(v: Value, style: Style, active: bool = False) -> dict[str, str]:
     attrs = {
         "shape": "ellipse",
-        "label": op_symbol(v, style),
-        "tooltip": f"{v.op.name}: {v.op.derivative}",
+        "label": plain(op_symbol(v, style)),
+        "tooltip": plain(f"{v.op.name}: {v.op.derivative}"),
         "margin": "0.02",
     }
     if active:
@@ -160,6 +167,6 @@ def input_edge(
         into = parent.label or "this input"
         tooltip.append(f"grad {full(grad)} × {full(local)} = {full(grad * local)}, added to the grad of {into}")
     attrs["label"] = "<" + "<BR/>".join(html.escape(line) for line in lines) + ">"
-    attrs["tooltip"] = "\n".join(tooltip)
+    attrs["tooltip"] = plain("\n".join(tooltip))
     attrs["fontsize"] = "10"
     return attrs

@@ -6,6 +6,8 @@ import math
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, topological_order
@@ -13,7 +15,7 @@ from autograd.expression import parse
 from tests.visualize.conftest import needs_dot
 from tests.visualize.helpers import joined_text, parse_dot, parse_svg, svg_groups, texts, tooltip
 from visualize import draw, to_svg
-from visualize.labels import number
+from visualize.labels import number, safe_text
 
 
 def value_names(order: list[Value]) -> dict[str, Value]:
@@ -174,3 +176,16 @@ def test_a_leaf_alone_and_unlabelled_constants_draw() -> None:
     root = autograd.Value(2.0, label="x") * 3 + 1
     dot = parse_dot(draw(root).source)
     assert len([n for n in dot.nodes if n.startswith("v")]) == 5
+
+
+@needs_dot
+@settings(max_examples=40, deadline=None)
+@given(label=st.text(max_size=12), note=st.text(max_size=12))
+def test_any_label_and_annotation_text_draws(label: str, note: str) -> None:
+    a = Value(1.0, label=label)
+    root = a * 2
+    root.backward()
+    svg = to_svg(root, annotations={a: {"text": note, "color": "red", "tooltip": note}})
+    node = svg_groups(parse_svg(svg), "node")["v0"]
+    shown = tooltip(node).replace("\xa0", " ")  # Graphviz keeps runs of spaces as no-break spaces
+    assert shown.startswith(safe_text(label or "value", newlines=True))
