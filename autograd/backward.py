@@ -9,10 +9,13 @@ differentiated again.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 
 from autograd.errors import BackwardError
 from autograd.value import Scalar, Value
+
+_data = operator.attrgetter("data")
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -75,7 +78,7 @@ def backward(root: Value, seed: float = 1.0) -> None:
                 (da,) = node._op.partials(node.data, node._arg, a.data)
                 a.grad += g * da
             else:
-                local = node._op.partials(node.data, node._arg, *[p.data for p in parents])
+                local = node._op.partials(node.data, node._arg, *map(_data, parents))
                 for p, d in zip(parents, local, strict=True):
                     p.grad += g * d
         except (ArithmeticError, ValueError) as exc:
@@ -111,7 +114,7 @@ def grad(
             if create_graph:
                 local = node._op.partials(node, node._arg, *node._parents)
             else:
-                local = node._op.partials(node.data, node._arg, *[p.data for p in node._parents])
+                local = node._op.partials(node.data, node._arg, *map(_data, node._parents))
         except (ArithmeticError, ValueError) as exc:
             raise _local_failure(node, exc) from exc
         for p, d in zip(node._parents, local, strict=True):

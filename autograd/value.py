@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -187,13 +188,18 @@ def apply(op: Op, *inputs: Scalar, arg: Any = None) -> Value:
         DomainError: an input is outside the op's domain (``log(0)``).
         OverflowInOpError: finite inputs give a result too large for a float.
     """
-    inputs_v = tuple(x if isinstance(x, Value) else Value(x) for x in inputs)
-    data = op.forward(arg, *[x.data for x in inputs_v])
+    if set(map(type, inputs)) != _ONLY_VALUES:  # C-speed check: a neuron's dot has 2n+1 inputs
+        inputs = tuple(x if isinstance(x, Value) else Value(x) for x in inputs)
+    data = op.forward(arg, *map(_data, inputs))
     if data - data != 0.0:  # inf or nan
-        _overflow(op, arg, *inputs_v)
+        _overflow(op, arg, *inputs)
     if not _grad_enabled.get():
         return Value(data)
-    return _node(data, inputs_v, op, arg)
+    return _node(data, inputs, op, arg)
+
+
+_ONLY_VALUES = {Value}
+_data = operator.attrgetter("data")
 
 
 # ``apply`` specialised for one and two inputs: these are the hot path of every
@@ -246,7 +252,10 @@ def sum(values: Iterable[Scalar]) -> Value:  # noqa: A001 - the engine's n-ary s
 
 def dot(a: Iterable[Scalar], w: Iterable[Scalar], b: Scalar | None = None) -> Value:
     """Σ_i a_i w_i (+ b) as a single node: a neuron's pre-activation ``z``, as in the notes."""
-    a, w = tuple(a), tuple(w)
+    if type(a) not in (list, tuple):
+        a = tuple(a)
+    if type(w) not in (list, tuple):
+        w = tuple(w)
     if len(a) != len(w):
         raise ValueError(f"dot() needs two sequences of the same length, got {len(a)} and {len(w)}")
     if not a:
