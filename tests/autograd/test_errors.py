@@ -16,6 +16,7 @@ import pytest
 
 import autograd
 from autograd import OPS, BackwardError, DomainError, OverflowInOpError, Value
+from tests.autograd.op_specs import spec_of
 
 DIGITS = 50
 
@@ -98,10 +99,18 @@ def _extreme_inputs(op: Any) -> list[tuple[Any, tuple[float, ...]]]:
     return [(None, x) for n in counts for x in itertools.product(EXTREMES, repeat=n)]
 
 
-def _outcome(name: str, c: Any, x: tuple[float, ...]) -> str | None:
-    """What is wrong with the op's forward at (c, x), or None if it keeps the contract."""
+# Two ways to reach an op: the generic autograd.apply, and the code a user writes
+# (operators and methods, which take a faster path through the engine).
+PATHS: dict[str, Callable[[str, Any, tuple[float, ...]], Value]] = {
+    "apply": lambda name, c, x: autograd.apply(OPS[name], *x, arg=c),
+    "user code": lambda name, c, x: spec_of(name).call(c, *map(Value, x)),
+}
+
+
+def _outcome(path: str, name: str, c: Any, x: tuple[float, ...]) -> str | None:
+    """What is wrong with applying the op at (c, x), or None if it keeps the contract."""
     try:
-        out = autograd.apply(OPS[name], *x, arg=c).data
+        out = PATHS[path](name, c, x).data
     except (DomainError, OverflowInOpError) as error:
         return None if error.op == name else f"raises an error naming {error.op!r}"
     except Exception as error:
@@ -109,19 +118,26 @@ def _outcome(name: str, c: Any, x: tuple[float, ...]) -> str | None:
     return None if math.isfinite(out) else f"returns {out}"
 
 
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("name", OPS)
-def test_forward_on_finite_inputs_is_finite_or_a_named_error(name: str) -> None:
-    # The engine's contract (autograd.apply): DomainError / OverflowInOpError rather than nan or inf.
+def test_finite_inputs_give_a_finite_value_or_a_named_error(name: str, path: str) -> None:
+    # The engine's contract: DomainError / OverflowInOpError rather than nan or inf.
     first: dict[str, str] = {}
     count: dict[str, int] = {}
     for c, x in _extreme_inputs(OPS[name]):
-        problem = _outcome(name, c, x)
+        problem = _outcome(path, name, c, x)
         if problem is not None:
             first.setdefault(problem, f"{name}(c={c}, x={x})")
             count[problem] = count.get(problem, 0) + 1
-    assert not first, "forward breaks the op contract on finite inputs:\n" + "\n".join(
+    assert not first, f"{name} through {path} breaks the contract on finite inputs:\n" + "\n".join(
         f"  {problem} ({count[problem]} cases), e.g. {example}" for problem, example in first.items()
     )
+
+
+def test_non_finite_inputs_pass_through_without_an_error() -> None:
+    # inf in, inf out is not an overflow: only finite inputs promise a finite result
+    assert (Value(math.inf) + 1.0).data == math.inf
+    assert math.isnan((Value(math.nan) * 2.0).data)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,187 @@
+"""How the tests see each primitive in ``autograd.ops.OPS``: one ``Spec`` per op.
+
+A spec gives the op's forward as a sympy expression, a hypothesis strategy of
+points inside its domain, the Value code a user writes to reach it, and the
+PyTorch function it corresponds to. ``test_ops`` checks every op against these
+oracles; ``test_errors`` uses ``call`` to reach each op the way a user does.
+A new op fails the tests, saying what to add here, until it has a spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import sympy
+from hypothesis import strategies as st
+
+import autograd
+from autograd import Value
+
+SIZES = (1, 2, 3, 5)  # input counts tried for n-ary ops (pairs, for dot)
+
+
+@dataclass(frozen=True)
+class Point:
+    """Where an op is evaluated: its constant parameter (powc's exponent) and its inputs."""
+
+    c: float | None
+    x: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How the tests see one op.
+
+    Attributes:
+        sympy: ``(c, *x) -> sympy expression`` of the forward (c is a symbol).
+        points: a hypothesis strategy of Points inside the op's domain.
+        call: ``(c, *values) -> Value``, the user-facing code that applies the op.
+        torch: ``(torch, c, *tensors) -> tensor``, the same op in PyTorch.
+    """
+
+    sympy: Callable[..., Any]
+    points: st.SearchStrategy[Point]
+    call: Callable[..., Value]
+    torch: Callable[..., Any]
+
+
+NO_CONSTANT = st.none()
+
+
+def reals(lo: float = -10.0, hi: float = 10.0) -> st.SearchStrategy[float]:
+    return st.floats(lo, hi)
+
+
+def away_from_zero(lo: float, hi: float) -> st.SearchStrategy[float]:
+    """Numbers with lo <= |x| <= hi, of either sign."""
+    return st.one_of(st.floats(lo, hi), st.floats(-hi, -lo))
+
+
+def points(*inputs: st.SearchStrategy[float], c: st.SearchStrategy[Any] = NO_CONSTANT) -> st.SearchStrategy[Point]:
+    return st.builds(Point, c, st.tuples(*inputs))
+
+
+def n_ary(points_of_size: Callable[[int], st.SearchStrategy[Point]]) -> st.SearchStrategy[Point]:
+    return st.sampled_from(SIZES).flatmap(points_of_size)
+
+
+def _powc_points(c: float) -> st.SearchStrategy[Point]:
+    # A negative base needs an integer exponent; a zero base, a positive one.
+    base = away_from_zero(0.1, 5.0) if c.is_integer() else st.floats(0.1, 5.0)
+    return points(base, c=st.just(c))
+
+
+def _dot_inputs(n: int) -> st.SearchStrategy[Point]:
+    # a_1..a_n, w_1..w_n, then the optional bias b
+    return st.sampled_from([2 * n, 2 * n + 1]).flatmap(lambda count: points(*[reals()] * count))
+
+
+def _dot_sympy(c: Any, *x: Any) -> Any:
+    n = len(x) // 2
+    return sympy.Add(*(a * w for a, w in zip(x[:n], x[n : 2 * n], strict=True)), *x[2 * n :])
+
+
+def _dot_call(c: Any, *x: Value) -> Value:
+    n = len(x) // 2
+    return autograd.dot(x[:n], x[n : 2 * n], *x[2 * n :])
+
+
+def _dot_torch(t: Any, c: Any, *x: Any) -> Any:
+    n = len(x) // 2
+    return t.dot(t.stack(x[:n]), t.stack(x[n : 2 * n])) + sum(x[2 * n :])
+
+
+SPECS: dict[str, Spec] = {
+    "add": Spec(
+        sympy=lambda c, a, b: a + b,
+        points=points(reals(), reals()),
+        call=lambda c, a, b: a + b,
+        torch=lambda t, c, a, b: a + b,
+    ),
+    "sub": Spec(
+        sympy=lambda c, a, b: a - b,
+        points=points(reals(), reals()),
+        call=lambda c, a, b: a - b,
+        torch=lambda t, c, a, b: a - b,
+    ),
+    "mul": Spec(
+        sympy=lambda c, a, b: a * b,
+        points=points(reals(), reals()),
+        call=lambda c, a, b: a * b,
+        torch=lambda t, c, a, b: a * b,
+    ),
+    "div": Spec(
+        sympy=lambda c, a, b: a / b,
+        points=points(reals(), away_from_zero(0.1, 10.0)),
+        call=lambda c, a, b: a / b,
+        torch=lambda t, c, a, b: a / b,
+    ),
+    "neg": Spec(
+        sympy=lambda c, a: -a,
+        points=points(reals()),
+        call=lambda c, a: -a,
+        torch=lambda t, c, a: -a,
+    ),
+    "pow": Spec(  # ∂/∂b = a^b·ln a needs a > 0
+        sympy=lambda c, a, b: a**b,
+        points=points(st.floats(0.1, 5.0), reals(-3.0, 3.0)),
+        call=lambda c, a, b: a**b,
+        torch=lambda t, c, a, b: a**b,
+    ),
+    "powc": Spec(
+        sympy=lambda c, a: a**c,
+        points=st.sampled_from([-2.0, -1.0, 0.5, 1.5, 2.0, 3.0]).flatmap(_powc_points),
+        call=lambda c, a: a**c,
+        torch=lambda t, c, a: a**c,
+    ),
+    "exp": Spec(
+        sympy=lambda c, a: sympy.exp(a),
+        points=points(reals(-20.0, 20.0)),
+        call=lambda c, a: a.exp(),
+        torch=lambda t, c, a: a.exp(),
+    ),
+    "log": Spec(
+        sympy=lambda c, a: sympy.log(a),
+        points=points(st.floats(1e-3, 1e3)),
+        call=lambda c, a: a.log(),
+        torch=lambda t, c, a: a.log(),
+    ),
+    "tanh": Spec(
+        sympy=lambda c, a: sympy.tanh(a),
+        points=points(reals()),
+        call=lambda c, a: a.tanh(),
+        torch=lambda t, c, a: a.tanh(),
+    ),
+    "sigmoid": Spec(
+        sympy=lambda c, a: 1 / (1 + sympy.exp(-a)),
+        points=points(reals(-30.0, 30.0)),
+        call=lambda c, a: a.sigmoid(),
+        torch=lambda t, c, a: a.sigmoid(),
+    ),
+    "relu": Spec(  # not differentiable at 0: sampled away from it
+        sympy=lambda c, a: sympy.Piecewise((a, a > 0), (0, True)),
+        points=points(away_from_zero(1e-3, 10.0)),
+        call=lambda c, a: a.relu(),
+        torch=lambda t, c, a: a.relu(),
+    ),
+    "sum": Spec(
+        sympy=lambda c, *x: sympy.Add(*x),
+        points=n_ary(lambda n: points(*[reals()] * n)),
+        call=lambda c, *x: autograd.sum(x),
+        torch=lambda t, c, *x: t.stack(x).sum(),
+    ),
+    "dot": Spec(sympy=_dot_sympy, points=n_ary(_dot_inputs), call=_dot_call, torch=_dot_torch),
+}
+
+
+def spec_of(name: str) -> Spec:
+    if name not in SPECS:
+        pytest.fail(
+            f"op {name!r} is in autograd.ops.OPS but has no test spec: add SPECS[{name!r}] in "
+            "tests/autograd/op_specs.py with its sympy forward, a strategy for points inside its "
+            "domain, the Value call that applies it, and its PyTorch equivalent"
+        )
+    return SPECS[name]
