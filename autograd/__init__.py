@@ -9,6 +9,7 @@ Note: this package is deltagrad's ``autograd``, not HIPS autograd (same import n
 
 from autograd.backward import backward, grad, topological_order
 from autograd.errors import BackwardError, DomainError, OverflowInOpError
+from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 from autograd.ops import OPS, Op
 from autograd.value import (
     Value,
@@ -28,6 +29,8 @@ __all__ = [
     "OPS",
     "BackwardError",
     "DomainError",
+    "GradcheckError",
+    "GradcheckReport",
     "Op",
     "OverflowInOpError",
     "Value",
@@ -36,6 +39,8 @@ __all__ = [
     "dot",
     "exp",
     "grad",
+    "gradcheck",
+    "gradgradcheck",
     "is_grad_enabled",
     "log",
     "no_grad",

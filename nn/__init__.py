@@ -5,6 +5,7 @@ training loop, JSON saving and a PyTorch export are built around it.
 PyTorch stays optional: ``to_torch`` imports it only when called.
 """
 
+from nn.check import check_deltas
 from nn.data import DATASETS, blobs, circles, make_dataset, moons, spirals, xor
 from nn.export import to_torch
 from nn.io import ModelFileError, load, save
@@ -23,24 +24,30 @@ from nn.losses import (
 from nn.mlp import MLP, Layer, Neuron, Trace
 from nn.module import Module
 from nn.optim import SGD, Adam, Optimizer
+from nn.report import DeltaReport
+from nn.rules import RULE_SETS, Rules, rules_named
 from nn.train import History, accuracy, fit, predict
 
 __all__ = [
     "DATASETS",
     "LOSSES",
     "MLP",
+    "RULE_SETS",
     "SGD",
     "Adam",
+    "DeltaReport",
     "History",
     "Layer",
     "ModelFileError",
     "Module",
     "Neuron",
     "Optimizer",
+    "Rules",
     "Trace",
     "accuracy",
     "binary_cross_entropy",
     "blobs",
+    "check_deltas",
     "circles",
     "cross_entropy",
     "fit",
@@ -52,6 +59,7 @@ __all__ = [
     "moons",
     "predict",
     "reduce",
+    "rules_named",
     "save",
     "softmax",
     "spirals",
