@@ -17,12 +17,11 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from autograd.files import write_atomically
 from nn.mlp import MLP, _check_architecture
 
 FORMAT = "deltagrad-mlp"
@@ -68,29 +67,7 @@ def save(model: MLP, path: str | os.PathLike[str]) -> None:
         text = json.dumps(data, indent=1, allow_nan=False)
     except ValueError:
         raise ValueError("cannot save a model with non-finite parameters (nan or inf)") from None
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600 files; give the mode open() would
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(path: Path) -> int:
-    """The permissions ``path`` has now, or those ``open(path, "w")`` would give a new file (0666 minus umask)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    write_atomically(path, (text + "\n").encode("utf-8"))
 
 
 def _reject_constant(name: str) -> float:
