@@ -11,7 +11,7 @@ unlabelled helper values join it, and its weights and bias become edge labels.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import graphviz
 
@@ -42,7 +42,6 @@ class Group:
     key: int  # the seed's position in the topological order: a stable node name
     place: Place  # (l, j) for a neuron, LOSS for the loss
     a: Value | None = None
-    members: list[Value] = field(default_factory=list)
 
 
 @dataclass
@@ -79,8 +78,6 @@ def group(order: list[Value], used_by: dict[Value, list[Value]]) -> Grouping:
         owners = {id(group_of.get(c)) for c in used_by[v]}
         if len(owners) == 1 and used_by[v][0] in group_of:
             group_of[v] = group_of[used_by[v][0]]
-    for v, g in group_of.items():
-        g.members.append(v)
     hidden = {v for v in hidden if used_by[v] and all(c in group_of for c in used_by[v])}
     return Grouping(group_of, hidden, {v.label: v for v in hidden})
 
@@ -158,6 +155,7 @@ def draw_collapsed(
     notes: dict[Value, Annotation],
     *,
     max_nodes: int | None,
+    clusters: bool = True,
     rankdir: str = "LR",
     title: str | None = None,
 ) -> graphviz.Digraph:
@@ -198,7 +196,7 @@ def draw_collapsed(
             else:
                 attrs = neuron_node(grp, style, notes)
             nodes.append((f"n{grp.key}", attrs, grp.place[:1]))
-    add_nodes(g, nodes, clustered=True)
+    add_nodes(g, nodes, clustered=clusters)
     edges_seen = set()
     for k, v in enumerate(order):
         grp = grouping.group_of.get(v)

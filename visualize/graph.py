@@ -34,10 +34,7 @@ def new_digraph(rankdir: str, title: str | None = None) -> graphviz.Digraph:
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
     g = graphviz.Digraph("deltagrad")
-    g.attr(
-        rankdir=rankdir,
-        fontname=FONT,
-    )
+    g.attr(rankdir=rankdir, fontname=FONT)
     g.attr("node", fontname=FONT, fontsize="12")
     g.attr("edge", fontname=FONT, arrowsize="0.7")
     if title:
@@ -115,7 +112,7 @@ def draw(
         backward_order: number the values in the order ``backward()`` visits them.
         annotations: extra text, colour and tooltip per Value (e.g. a δ-check report's).
         clusters: group a network's values (labelled by ``nn``) per layer and neuron.
-        collapse: draw each neuron as one node (z, a, δ) instead of its operations.
+        collapse: draw each neuron as one node (z, a, δ), its weights on the edges into it.
         max_nodes: refuse (with advice) to draw more nodes than this; None for no limit.
         rankdir: ``"LR"`` (inputs on the left) or ``"TB"``, ``"RL"``, ``"BT"``.
         digits: significant digits shown; tooltips have full precision.
@@ -131,7 +128,7 @@ def draw(
     if collapse:
         from visualize.collapse import draw_collapsed
 
-        return draw_collapsed(order, style, notes, max_nodes=max_nodes, rankdir=rankdir, title=title)
+        return draw_collapsed(order, style, notes, max_nodes=max_nodes, clusters=clusters, rankdir=rankdir, title=title)
     check_size(order, max_nodes)
     picture = GraphPicture(order, style, notes, clusters)
     return picture.digraph(Frame.after_backward(order), rankdir=rankdir, title=title)
