@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import graphviz
 
@@ -30,10 +31,20 @@ def check_root(root: object) -> Value:
     return root
 
 
-def new_digraph(rankdir: str, title: str | None = None) -> graphviz.Digraph:
+class Drawing(graphviz.Digraph):
+    """A ``graphviz.Digraph`` whose Jupyter display says clearly when Graphviz is missing."""
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, Any]:
+        from visualize.output import graphviz_errors  # output imports this module
+
+        with graphviz_errors():
+            return super()._repr_mimebundle_(include, exclude, **kwargs)
+
+
+def new_digraph(rankdir: str, title: str | None = None) -> Drawing:
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
-    g = graphviz.Digraph("deltagrad")
+    g = Drawing("deltagrad")
     g.attr(rankdir=rankdir, fontname=FONT)
     g.attr("node", fontname=FONT, fontsize="12")
     g.attr("edge", fontname=FONT, arrowsize="0.7")

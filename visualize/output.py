@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +33,24 @@ def _digraph(graph: Value | graphviz.Digraph, options: dict[str, Any]) -> graphv
     return draw(graph, **options)
 
 
-def layout(graph: graphviz.Digraph, fmt: str) -> bytes:
-    """Run Graphviz's ``dot`` on the DOT text; GraphvizNotFoundError when it is not installed."""
+@contextmanager
+def graphviz_errors() -> Iterator[None]:
+    """Run Graphviz's ``dot`` inside: GraphvizNotFoundError when it is not installed, a plain message if it fails."""
     if shutil.which("dot") is None:
         raise GraphvizNotFoundError()
     try:
-        return graph.pipe(format=fmt)
+        yield
     except graphviz.ExecutableNotFound as exc:
         raise GraphvizNotFoundError(str(exc)) from None
     except graphviz.CalledProcessError as exc:
         detail = (exc.stderr or b"").decode(errors="replace").strip()
         raise RuntimeError(f"Graphviz's dot failed to lay out the graph: {detail}") from None
+
+
+def layout(graph: graphviz.Digraph, fmt: str) -> bytes:
+    """The graph laid out by ``dot`` in format ``fmt`` (svg, png, pdf)."""
+    with graphviz_errors():
+        return graph.pipe(format=fmt)
 
 
 def to_svg(graph: Value | graphviz.Digraph, **options: Any) -> str:

@@ -151,3 +151,12 @@ def test_a_new_file_gets_the_permissions_open_would_give(neuron: Value, tmp_path
         assert render(neuron, tmp_path / "h.dot").stat().st_mode & 0o777 == 0o600, "an existing file keeps its mode"
     finally:
         os.umask(umask)
+
+
+@needs_dot
+def test_jupyter_display_is_svg_and_says_when_graphviz_is_missing(neuron: Value, monkeypatch) -> None:
+    graph = draw(neuron)
+    assert "<svg" in graph._repr_mimebundle_()["image/svg+xml"]
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz"):
+        graph._repr_mimebundle_()
