@@ -121,7 +121,7 @@ def bench_dag(config: Config) -> dict[str, Any]:
         "every value bounded by 1000 (no inf). PyTorch: 0-d float64 tensors with requires_grad, one thread"
         + (
             f", on a {config.dag_nodes_torch:,}-node graph (scaled per node)."
-            if config.dag_nodes_torch != config.dag_nodes
+            if config.dag_nodes_torch != config.dag_nodes and results["torch"]["ok"]
             else "."
         )
     )
