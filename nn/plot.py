@@ -9,10 +9,9 @@ from typing import Any
 
 import numpy as np
 
-import autograd
 from autograd.files import write_atomically
-from nn.module import Module
-from nn.train import predicted_label
+from nn import delta
+from nn.mlp import MLP
 
 
 def _pyplot() -> Any:
@@ -25,7 +24,7 @@ def _pyplot() -> Any:
     return plt
 
 
-def decision_grid(model: Module, X: np.ndarray, resolution: int = 60, margin: float = 0.5) -> tuple:
+def decision_grid(model: MLP, X: np.ndarray, resolution: int = 60, margin: float = 0.5) -> tuple:
     """The class ``model`` predicts on a grid covering ``X`` (2 inputs): ``(xx, yy, labels)``."""
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] != 2:
@@ -33,15 +32,23 @@ def decision_grid(model: Module, X: np.ndarray, resolution: int = 60, margin: fl
     xs = np.linspace(X[:, 0].min() - margin, X[:, 0].max() + margin, resolution)
     ys = np.linspace(X[:, 1].min() - margin, X[:, 1].max() + margin, resolution)
     xx, yy = np.meshgrid(xs, ys)
-    with autograd.no_grad():  # thousands of forward passes: no graph needed
-        points = zip(xx.ravel().tolist(), yy.ravel().tolist(), strict=True)
-        labels = np.array([predicted_label(model([a, b])) for a, b in points])
+    z = _forward_all(model, np.column_stack([xx.ravel(), yy.ravel()]))
+    labels = (z[:, 0] > 0.0).astype(int) if z.shape[1] == 1 else z.argmax(axis=1)  # as nn.train.predicted_label
     return xx, yy, labels.reshape(xx.shape)
 
 
-def plot_decision_boundary(
-    model: Module, X: np.ndarray, y: np.ndarray, ax: Any = None, title: str | None = None
-) -> Any:
+def _forward_all(model: MLP, points: np.ndarray) -> np.ndarray:
+    """The model's outputs ``z^(m)`` for many points at once, with its own ``W^(l)`` matrices (numpy)."""
+    sigma = delta.ACTIVATIONS[model.activation][0]
+    a = points
+    for l in range(1, len(model.layers) + 1):  # noqa: E741 - the notes' layer index
+        b = model.bias_vector(l)
+        z = a @ model.weight_matrix(l) + (0.0 if b is None else b)  # z^(l) = (W^(l))ᵀ a^(l-1), a row per point
+        a = sigma(z) if l < len(model.layers) else z
+    return a
+
+
+def plot_decision_boundary(model: MLP, X: np.ndarray, y: np.ndarray, ax: Any = None, title: str | None = None) -> Any:
     """Shade the regions ``model`` assigns to each class and scatter the samples on top; returns the Axes."""
     plt = _pyplot()
     if ax is None:
