@@ -33,6 +33,9 @@ from visualize.nodes import (
 )
 from visualize.places import LOSS, Place, consumers, places
 
+MAX_LABELLED_EDGES = 40
+"""Weights are written on the edges up to this many edges; beyond, only in the edge tooltips."""
+
 
 @dataclass
 class Group:
@@ -123,9 +126,14 @@ def neuron_node(g: Group, style: Style, notes: dict[Value, Annotation]) -> dict[
 
 
 def weight_edge(
-    source: Value, target: Group, params: dict[str, Value], style: Style, notes: dict[Value, Annotation]
+    source: Value,
+    target: Group,
+    params: dict[str, Value],
+    style: Style,
+    notes: dict[Value, Annotation],
+    labelled: bool = True,
 ) -> dict[str, str]:
-    """The edge a^(l-1)_i → neuron j of layer l, labelled with w^(l)_ij (and its annotation's colour)."""
+    """The edge a^(l-1)_i → neuron j of layer l: w^(l)_ij in its label (if ``labelled``) and tooltip."""
     src = parse_label(source.label)
     if src is None or target.place == LOSS:
         return {}
@@ -138,13 +146,13 @@ def weight_edge(
         lines.append(f"∂L/∂w = {style.number(w.grad)}")
     tooltip = [f"{w.label} = {full(w.data)}", f"∂L/∂{w.label} = {full(w.grad)}"]
     attrs = {"fontsize": "10"}
-    if lines:
+    if lines and labelled:
         attrs["label"] = "<" + "<BR/>".join(html.escape(s) for s in lines) + ">"
     annotation = notes.get(w)
     if annotation is not None:
         tooltip.append(annotation.tooltip or annotation.text)
         if annotation.color:
-            attrs.update(color=annotation.color, fontcolor=annotation.color, penwidth="2")
+            attrs.update(color=annotation.color, fontcolor=annotation.color, penwidth="2" if labelled else "1")
     attrs["tooltip"] = plain("\n".join(tooltip))
     return attrs
 
@@ -179,7 +187,9 @@ def draw_collapsed(
         grp = grouping.group_of.get(v)
         return f"v{index[v]}" if grp is None else f"n{grp.key}"
 
-    nodes, done = [], set()
+    nodes: list[tuple[str, dict[str, str], Place]] = []
+    rank: dict[str, int] = {}  # neurons (and inputs) top to bottom by index, as in the notes' pictures
+    done = set()
     for k, v in enumerate(order):
         grp = grouping.group_of.get(v)
         if v in grouping.hidden:
@@ -187,6 +197,8 @@ def draw_collapsed(
         if grp is None:
             place = where.get(v, ())[:1]
             nodes.append((f"v{k}", value_node(v, style, grad=v.grad, annotation=notes.get(v)), place))
+            notes_label = parse_label(v.label)
+            rank[f"v{k}"] = notes_label.index[-1] if notes_label is not None and notes_label.index else 0
             if v.op is not None:
                 nodes.append((f"op{k}", op_node(v, style), place))
         elif grp.key not in done:
@@ -196,8 +208,9 @@ def draw_collapsed(
             else:
                 attrs = neuron_node(grp, style, notes)
             nodes.append((f"n{grp.key}", attrs, grp.place[:1]))
-    add_nodes(g, nodes, clustered=clusters)
-    edges_seen = set()
+            rank[f"n{grp.key}"] = grp.place[-1] if grp.place != LOSS else 0
+    add_nodes(g, sorted(nodes, key=lambda node: rank.get(node[0], 0)), clustered=clusters)
+    between: list[tuple[str, str, Value, Group]] = []  # edges into a group: (from, to, source value, group)
     for k, v in enumerate(order):
         grp = grouping.group_of.get(v)
         if v in grouping.hidden or v.op is None:
@@ -209,11 +222,14 @@ def draw_collapsed(
                 g.edge(unit(p), f"op{k}", **input_edge(v, i, local[i], v.grad, style))
             continue
         for p in v.parents:
-            if p in grouping.hidden or grouping.group_of.get(p) is grp or (unit(p), unit(v)) in edges_seen:
+            edge = (unit(p), unit(v))
+            if p in grouping.hidden or grouping.group_of.get(p) is grp or any(e[:2] == edge for e in between):
                 continue
-            edges_seen.add((unit(p), unit(v)))
             source = p if grouping.group_of.get(p) is None else _output_of(grouping.group_of[p])
-            g.edge(unit(p), unit(v), **weight_edge(source, grp, grouping.params, style, notes))
+            between.append((*edge, source, grp))
+    labelled = len(between) <= MAX_LABELLED_EDGES  # past that, dot stacks the labels into a tower
+    for tail, head, source, grp in between:
+        g.edge(tail, head, **weight_edge(source, grp, grouping.params, style, notes, labelled))
     return g
 
 

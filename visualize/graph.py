@@ -63,7 +63,7 @@ def cluster_name(place: Place) -> str:
 
 def cluster_label(place: Place) -> str:
     if place == INPUT_LAYER:
-        return "input a⁽⁰⁾"
+        return "inputs"
     if place == LOSS:
         return "loss"
     return f"layer {place[0]}" if len(place) == 1 else f"neuron {place[1]}"

@@ -189,3 +189,11 @@ def test_collapsed_edges_take_their_weights_annotation(small_mlp: Value) -> None
     dot = parse_dot(draw(small_mlp, collapse=True, annotations=notes).source)
     red = [attrs for _, _, attrs in dot.edges if attrs.get("color") == "red"]
     assert len(red) == 1 and red[0]["tooltip"].startswith("w^(2)_31") and "formula 0.0" in red[0]["tooltip"]
+
+
+def test_a_dense_collapsed_view_keeps_weights_in_tooltips_not_labels() -> None:
+    root = mlp_loss([2, 8, 8, 1])
+    dot = parse_dot(draw(root, collapse=True).source)
+    weighted = [attrs for _, _, attrs in dot.edges if attrs.get("tooltip", "").startswith("w^(")]
+    assert len(weighted) == 2 * 8 + 8 * 8 + 8
+    assert not any("label" in attrs for attrs in weighted), "dot would stack 88 edge labels into a tower"
