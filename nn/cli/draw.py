@@ -48,12 +48,19 @@ def add_parser(subparsers: Any) -> None:
     what.add_argument("--activation", default="relu", help="hidden σ of --mlp (default: relu, as in the notes)")
     what.add_argument("--no-bias", dest="bias", action="store_false", help="--mlp without biases, as in the notes")
     what.add_argument("--seed", type=int, default=0, help="seed of the weights, the sample input and target")
-    what.add_argument("--check", metavar="RULES", help="--mlp: overlay a δ check with these rules (e.g. correct)")
+    what.add_argument(
+        "--check", metavar="RULES", help="--mlp: overlay a δ check (correct, notes-as-written, missing-factor-2, …)"
+    )
     look = p.add_argument_group("how to draw it")
     look.add_argument("-o", "--output", metavar="PATH", help="write .svg, .png, .pdf or .dot (default: DOT to stdout)")
     look.add_argument("--no-data", dest="show_data", action="store_false", help="hide forward values")
     look.add_argument("--no-grad", dest="show_grad", action="store_false", help="hide gradients")
-    look.add_argument("--edges", choices=["none", "local", "product"], default="none", help="edge labels: ∂out/∂in…")
+    look.add_argument(
+        "--edges",
+        choices=["none", "local", "product"],
+        default="none",
+        help="label edges with ∂out/∂in (local), and grad·∂out/∂in too (product); default: none",
+    )
     look.add_argument("--order", action="store_true", help="number values in the order backward visits them")
     look.add_argument("--collapse", action="store_true", help="one node per neuron (z, a, δ)")
     look.add_argument("--no-clusters", dest="clusters", action="store_false", help="no boxes per layer/neuron")
