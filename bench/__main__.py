@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--only dag,chain,memory,mlp] [--json PATH]``: run, print markdown tables."""
+"""``python -m bench [--quick|--smoke] [--only dag,chain,memory,mlp] [--json PATH]``: run, print markdown tables."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from autograd.files import write_atomically
 from bench import mlp
 from bench.peers import GRAPH_PEERS, PEERS
 from bench.report import machine, machine_line, ratio, table, verdict
@@ -36,6 +37,7 @@ class Config:
 DEPTHS = (100, 1_000, 10_000, 100_000, 1_000_000)
 FULL = Config(200_000, 200_000, 3, DEPTHS, 1_000_000, 200_000, 5, True, 900)
 QUICK = Config(50_000, 20_000, 1, DEPTHS, 100_000, 50_000, 1, False, 300)
+SMOKE = Config(2_000, 2_000, 1, DEPTHS[:2], 1_000, 2_000, 1, False, 120)  # only proves the benchmark runs
 
 
 def run_worker(task: str, engine: str, params: dict[str, Any], timeout: int) -> dict[str, Any]:
@@ -285,6 +287,7 @@ RUNNERS = {"dag": bench_dag, "chain": bench_chain, "memory": bench_memory, "mlp"
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller graphs and fewer repeats (about a minute)")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: only checks that every benchmark runs")
     parser.add_argument(
         "--only", default=",".join(BENCHMARKS), help=f"comma-separated subset of {','.join(BENCHMARKS)}"
     )
@@ -294,7 +297,7 @@ def main(argv: list[str] | None = None) -> None:
     unknown = sorted(set(only) - set(BENCHMARKS))
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}: choose from {', '.join(BENCHMARKS)}")
-    config = QUICK if args.quick else FULL
+    config = SMOKE if args.smoke else QUICK if args.quick else FULL
     info = machine()
     versions = ", ".join(
         f"{p.name} {p.version()}" if p.available() else f"{p.name} (not installed)" for p in GRAPH_PEERS
@@ -316,7 +319,7 @@ def main(argv: list[str] | None = None) -> None:
     results["elapsed_s"] = elapsed
     print(f"\n({elapsed:.0f} s in all)")
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+        write_atomically(args.json, json.dumps(results, indent=2).encode("utf-8"))
 
 
 if __name__ == "__main__":

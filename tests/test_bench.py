@@ -1,0 +1,35 @@
+"""``python -m bench`` runs every benchmark end to end (at tiny sizes: timings are not tested here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_smoke_runs_every_benchmark_and_writes_json(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    for heading in ("Random DAG", "Deepest chain", "Memory per node", "MLP 2→16→16→1"):
+        assert heading in result.stdout, result.stdout
+    assert result.stdout.count("Target:") == 4
+    data = json.loads(out.read_text())
+    assert {"dag", "chain", "memory", "mlp", "machine"} <= data.keys()
+
+
+def test_bench_rejects_an_unknown_benchmark_name() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--only", "dag,nope"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "unknown benchmark(s) nope" in result.stderr
