@@ -9,6 +9,7 @@ Note: this package is deltagrad's ``autograd``, not HIPS autograd (same import n
 
 from autograd.backward import backward, grad, topological_order
 from autograd.errors import BackwardError, DomainError, OverflowInOpError
+from autograd.expression import ExpressionError, parse
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 from autograd.ops import OPS, Op
 from autograd.value import (
@@ -29,6 +30,7 @@ __all__ = [
     "OPS",
     "BackwardError",
     "DomainError",
+    "ExpressionError",
     "GradcheckError",
     "GradcheckReport",
     "Op",
@@ -44,6 +46,7 @@ __all__ = [
     "is_grad_enabled",
     "log",
     "no_grad",
+    "parse",
     "relu",
     "sigmoid",
     "sum",

@@ -22,16 +22,16 @@ import re
 import warnings
 from collections.abc import Callable, Mapping
 
-import autograd
+from autograd import value
 from autograd.ops import OPS
 from autograd.value import Value
 
 FUNCTIONS: dict[str, Callable[[Value | float], Value]] = {
-    "exp": autograd.exp,
-    "log": autograd.log,
-    "tanh": autograd.tanh,
-    "sigmoid": autograd.sigmoid,
-    "relu": autograd.relu,
+    "exp": value.exp,
+    "log": value.log,
+    "tanh": value.tanh,
+    "sigmoid": value.sigmoid,
+    "relu": value.relu,
 }
 """The one-argument functions an expression may call; ``sum(...)`` and ``dot([...], [...])`` are also allowed."""
 
@@ -239,9 +239,9 @@ class _Builder:
             if name == "dot":
                 a, w = [self.build(e) for e in node.args[0].elts], [self.build(e) for e in node.args[1].elts]
                 bias = self.build(node.args[2]) if len(node.args) == 3 else None
-                return autograd.dot(a, w, bias)
+                return value.dot(a, w, bias)
             args = [self.build(arg) for arg in node.args]
-            return autograd.sum(args) if name == "sum" else FUNCTIONS[name](args[0])
+            return value.sum(args) if name == "sum" else FUNCTIONS[name](args[0])
         except ExpressionError:
             raise
         except (ArithmeticError, ValueError) as exc:  # DomainError, OverflowInOpError, and fsum's own errors

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 
 import graphviz
 
-from autograd import Value
+from autograd import Value, files
 from visualize.errors import GraphvizNotFoundError, OutputPathError, UnsupportedFormatError
 from visualize.graph import draw
 
@@ -99,31 +98,8 @@ def _check_writable(path: Path) -> None:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file in the same directory, then rename it over ``path``."""
+    """Write ``data`` over ``path`` all at once (``autograd.files``), as an OutputPathError on failure."""
     try:
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        files.write_atomically(path, data)
     except OSError as exc:
         raise OutputPathError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())  # on disk before the rename makes it visible
-        os.chmod(temporary, _file_mode(path))  # mkstemp's is 0600
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise OutputPathError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from exc
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(path: Path) -> int:
-    """The permissions ``path`` has now, or those ``open(path, "w")`` would give it (0666 minus the umask)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from autograd import Value
+from autograd import Value, files
 from tests.visualize.conftest import needs_dot
 from tests.visualize.helpers import parse_dot, parse_svg, svg_groups
 from visualize import GraphvizNotFoundError, OutputPathError, UnsupportedFormatError, draw, render, to_svg
@@ -138,7 +138,7 @@ def test_a_directory_that_refuses_the_temporary_file_is_named(neuron: Value, tmp
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(output_module.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
     with pytest.raises(OutputPathError, match="Permission denied"):
         render(neuron, tmp_path / "g.dot")
 
