@@ -116,7 +116,11 @@ class DeltaReport:
             text += f" | fd = {_short(d)}"
             tip += f", finite differences = {d!r} (summed over {self.n_samples} samples)"
         tip += {"ok": "", "fail": " — disagree", "kink": " — at a ReLU kink: not checkable by differences"}[status]
-        return {"text": text, "color": {"ok": "green", "fail": "red", "kink": "orange"}[status], "tooltip": tip}
+        return {
+            "text": text,
+            "color": {"ok": "forestgreen", "fail": "red", "kink": "darkorange"}[status],
+            "tooltip": tip,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return _plain(

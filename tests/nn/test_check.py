@@ -126,8 +126,8 @@ def test_annotations_cover_one_sample_graph_and_colour_it():
     for z in zs:
         note = notes[z]
         assert "δ formula" in note["text"] and "autograd" in note["text"]
-        expected = "green" if report.quantity("delta", int(z.label[3])).passed else None
-        assert note["color"] in ("green", "red") and (expected is None or note["color"] == expected)
+        expected = "forestgreen" if report.quantity("delta", int(z.label[3])).passed else None
+        assert note["color"] in ("forestgreen", "red") and (expected is None or note["color"] == expected)
     assert {notes[z]["color"] for z in zs if z.label.startswith("z^(3)")} == {"red"}
     assert report.graph_root.data == pytest.approx(sum(loss.data for loss in report.sample_losses))
 
