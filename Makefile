@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.deltagrad-installed
 .PHONY: demo test lint bench graphviz install clean
 
 demo: install graphviz
-	$(VENV)/bin/deltagrad demo
+	$(VENV)/bin/deltagrad demo $(DEMO_ARGS)
 
 test: install graphviz
 	$(PY) -m pytest tests --nbmake notebooks
