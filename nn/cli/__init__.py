@@ -20,6 +20,20 @@ class UsageError(Exception):
     """Bad arguments or input: reported as ``deltagrad: error: ...`` with exit code 2."""
 
 
+def layer_sizes(text: str, option: str = "--layers", example: str = "2,16,16,1") -> list[int]:
+    """``"n_0,n_1,…,n_m"`` (input first) as ints, or a UsageError naming the option."""
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        sizes = []
+    if len(sizes) < 2 or any(n < 1 for n in sizes):
+        raise UsageError(
+            f"{option} must be comma-separated positive ints n_0,n_1,…,n_m (input first, at least two), "
+            f"like {example}; got {text!r}"
+        )
+    return sizes
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="deltagrad",

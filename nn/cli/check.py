@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from nn.check import LOSSES, check_deltas
-from nn.cli import UsageError
+from nn.cli import UsageError, layer_sizes
 from nn.mlp import ACTIVATIONS, MLP
 from nn.rules import ERRATA, RULE_SETS
 
@@ -46,18 +46,8 @@ def add_parser(subparsers: Any) -> None:
     p.set_defaults(run=run)
 
 
-def _layers(text: str) -> list[int]:
-    try:
-        sizes = [int(part) for part in text.split(",")]
-    except ValueError:
-        raise UsageError(f"--layers must be comma-separated positive ints like 2,3,3,2, got {text!r}") from None
-    if len(sizes) < 2 or any(n < 1 for n in sizes):
-        raise UsageError(f"--layers needs an input size and at least one layer, all positive, got {text!r}")
-    return sizes
-
-
 def _validate(args: argparse.Namespace) -> list[int]:
-    sizes = _layers(args.layers)
+    sizes = layer_sizes(args.layers, example="2,3,3,2")
     if args.loss not in LOSSES:
         raise UsageError(f"--loss must be one of {', '.join(LOSSES)}, got {args.loss!r}")
     if args.rules not in RULE_SETS:

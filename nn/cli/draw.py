@@ -20,7 +20,7 @@ from typing import Any
 import autograd
 from autograd import Value
 from autograd.expression import ExpressionError, parse
-from nn.cli import UsageError
+from nn.cli import UsageError, layer_sizes
 from visualize import (
     DEFAULT_MAX_NODES,
     GraphTooLargeError,
@@ -85,16 +85,6 @@ def parse_values(items: list[str]) -> dict[str, float]:
     return values
 
 
-def parse_sizes(text: str) -> list[int]:
-    try:
-        sizes = [int(part) for part in text.split(",")]
-    except ValueError:
-        sizes = []
-    if len(sizes) < 2 or any(n < 1 for n in sizes):
-        raise UsageError(f"--mlp takes sizes n_0,n_1,…,n_m (input first, at least two), like 2,3,1; got {text!r}")
-    return sizes
-
-
 def expression_graph(args: argparse.Namespace) -> Value:
     try:
         root = parse(args.expression, parse_values(args.at))
@@ -111,7 +101,7 @@ def mlp_graph(args: argparse.Namespace) -> tuple[Value, dict, Any]:
     """One forward pass of a seeded MLP on a seeded sample, its squared-error loss ``L``, after backward."""
     from nn import MLP, squared_error
 
-    sizes = parse_sizes(args.mlp)
+    sizes = layer_sizes(args.mlp, option="--mlp", example="2,3,1")
     rng = random.Random(args.seed)
     x = [round(rng.uniform(-1.0, 1.0), 2) for _ in range(sizes[0])]
     y = [round(rng.uniform(-1.0, 1.0), 2) for _ in range(sizes[-1])]

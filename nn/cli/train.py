@@ -12,7 +12,7 @@ import math
 import time
 from typing import Any
 
-from nn.cli import UsageError
+from nn.cli import UsageError, layer_sizes
 from nn.data import DATASETS, make_dataset, n_classes
 from nn.io import save
 from nn.losses import LOSSES, REDUCTIONS, loss_name
@@ -55,16 +55,6 @@ def add_parser(subparsers: Any) -> None:
     p.set_defaults(run=run)
 
 
-def _layers(text: str) -> list[int]:
-    try:
-        sizes = [int(part) for part in text.split(",")]
-    except ValueError:
-        raise UsageError(f"--layers must be comma-separated positive ints like 2,16,16,1, got {text!r}") from None
-    if len(sizes) < 2 or any(n < 1 for n in sizes):
-        raise UsageError(f"--layers needs an input size and at least one layer of positive sizes, got {text!r}")
-    return sizes
-
-
 def _check(args: argparse.Namespace) -> tuple[str, list[int]]:
     try:
         loss = loss_name(args.loss)
@@ -84,7 +74,7 @@ def _check(args: argparse.Namespace) -> tuple[str, list[int]]:
         raise UsageError(f"--l2 must be a number ≥ 0, got {args.l2}")
     if args.classes is not None and args.dataset not in ("spirals", "blobs"):
         raise UsageError(f"--classes applies to spirals and blobs, not {args.dataset} (which has 2 classes)")
-    return loss, _layers(args.layers)
+    return loss, layer_sizes(args.layers, example="2,16,16,1")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -60,7 +60,7 @@ def test_rules_list_names_every_rule_set(capsys):
     [
         (["--rules", "nope"], "--rules must be one of"),
         (["--layers", "2,x"], "--layers must be comma-separated"),
-        (["--layers", "2"], "at least one layer"),
+        (["--layers", "2"], "input first, at least two"),
         (["--loss", "hinge"], "--loss must be one of"),
         (["--loss", "cross-entropy", "--layers", "2,3,1"], "one output per class"),
         (["--samples", "0"], "--samples must be a positive int"),
