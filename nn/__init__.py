@@ -5,6 +5,14 @@ training loop, JSON saving and a PyTorch export are built around it.
 PyTorch stays optional: ``to_torch`` imports it only when called.
 """
 
+try:  # the import name `autograd` is also HIPS autograd's: say so instead of a puzzling ImportError
+    from autograd import Value as _Value  # noqa: F401
+except ImportError as _exc:
+    raise ImportError(
+        f"{__name__} needs deltagrad's autograd package, but {_exc}. HIPS autograd uses the same "
+        "import name: install deltagrad in its own virtual environment."
+    ) from _exc
+
 from nn.check import check_deltas
 from nn.data import DATASETS, blobs, circles, make_dataset, moons, spirals, xor
 from nn.export import to_torch

@@ -7,6 +7,14 @@
 notation, and δ-check results arrive as generic annotations.
 """
 
+try:  # the import name `autograd` is also HIPS autograd's: say so instead of a puzzling ImportError
+    from autograd import Value as _Value  # noqa: F401
+except ImportError as _exc:
+    raise ImportError(
+        f"{__name__} needs deltagrad's autograd package, but {_exc}. HIPS autograd uses the same "
+        "import name: install deltagrad in its own virtual environment."
+    ) from _exc
+
 from visualize.annotate import Annotation
 from visualize.errors import GraphTooLargeError, GraphvizNotFoundError, OutputPathError, UnsupportedFormatError
 from visualize.graph import DEFAULT_MAX_NODES, draw
