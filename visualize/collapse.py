@@ -10,7 +10,6 @@ unlabelled helper values join it, and its weights and bias become edge labels.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import graphviz
@@ -19,7 +18,7 @@ from autograd import Value
 from visualize.annotate import Annotation
 from visualize.errors import GraphTooLargeError
 from visualize.graph import add_nodes, new_digraph
-from visualize.labels import full, label_html, parse_label
+from visualize.labels import full, html_text, label_html, parse_label
 from visualize.nodes import (
     Style,
     annotation_row,
@@ -147,7 +146,7 @@ def weight_edge(
     tooltip = [f"{w.label} = {full(w.data)}", f"∂L/∂{w.label} = {full(w.grad)}"]
     attrs = {"fontsize": "10"}
     if lines and labelled:
-        attrs["label"] = "<" + "<BR/>".join(html.escape(s) for s in lines) + ">"
+        attrs["label"] = "<" + "<BR/>".join(html_text(s) for s in lines) + ">"
     annotation = notes.get(w)
     if annotation is not None:
         tooltip.append(annotation.tooltip or annotation.text)

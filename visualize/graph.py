@@ -34,6 +34,9 @@ def check_root(root: object) -> Value:
 class Drawing(graphviz.Digraph):
     """A ``graphviz.Digraph`` whose Jupyter display says clearly when Graphviz is missing."""
 
+    def __repr__(self) -> str:  # stable text (no address), as notebooks store it beside the SVG
+        return "<visualize.Drawing: a graphviz.Digraph; shown as SVG in Jupyter, written by render()>"
+
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, Any]:
         from visualize.output import graphviz_errors  # output imports this module
 

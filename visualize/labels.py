@@ -81,6 +81,12 @@ def safe_text(text: str, newlines: bool = False) -> str:
     return _NOT_XML.sub(_replace, text)
 
 
+def html_text(text: str) -> str:
+    """Text for inside a Graphviz HTML-like label: made safe, XML-escaped, and ``]`` as ``&#93;``
+    (Graphviz 2.43 rejects a text that starts with ``]``)."""
+    return html.escape(safe_text(text)).replace("]", "&#93;")
+
+
 _NOT_XML = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -93,13 +99,13 @@ def label_html(label: str) -> str:
     label = safe_text(label)
     match = _TYPESET.fullmatch(label)
     if match is None:
-        return html.escape(label)
-    parts = [html.escape(match["base"])]
+        return html_text(label)
+    parts = [html_text(match["base"])]
     sup = match["sup"] or match["sup2"]
     if sup:
-        parts.append(f"<SUP>{html.escape(sup.strip('{}'))}</SUP>")
+        parts.append(f"<SUP>{html_text(sup.strip('{}'))}</SUP>")
     if match["sub"]:
-        parts.append(f"<SUB>{html.escape(match['sub'].strip('{}'))}</SUB>")
+        parts.append(f"<SUB>{html_text(match['sub'].strip('{}'))}</SUB>")
     return "".join(parts)
 
 

@@ -16,7 +16,7 @@ import graphviz
 
 from autograd import Value
 from visualize.annotate import Annotation
-from visualize.labels import full, label_html, number, safe_text
+from visualize.labels import full, html_text, label_html, number, safe_text
 
 LEAF_FILL = "#eef4fb"  # inputs and parameters: where gradients end up
 ACTIVE_FILL = "#fff3b0"  # the node the backward pass is at (step-through)
@@ -75,7 +75,7 @@ def table(rows: list[list[str]], color: str | None = None, fill: str | None = No
 
 
 def annotation_row(annotation: Annotation) -> list[str]:
-    text = html.escape(safe_text(annotation.text)) or " "  # an empty <FONT></FONT> is a syntax error
+    text = html_text(annotation.text) or " "  # an empty <FONT></FONT> is a syntax error
     if annotation.color:
         text = f'<FONT COLOR="{html.escape(annotation.color)}">{text}</FONT>'
     return [cell(text)]
@@ -166,7 +166,7 @@ def input_edge(
         lines.append(f"g·∂ = {style.number(grad * local)}")
         into = parent.label or "this input"
         tooltip.append(f"grad {full(grad)} × {full(local)} = {full(grad * local)}, added to the grad of {into}")
-    attrs["label"] = "<" + "<BR/>".join(html.escape(line) for line in lines) + ">"
+    attrs["label"] = "<" + "<BR/>".join(html_text(line) for line in lines) + ">"
     attrs["tooltip"] = plain("\n".join(tooltip))
     attrs["fontsize"] = "10"
     return attrs

@@ -14,7 +14,7 @@ from autograd import Value, topological_order
 from autograd.expression import parse
 from tests.visualize.conftest import needs_dot
 from tests.visualize.helpers import joined_text, parse_dot, parse_svg, svg_groups, texts, tooltip
-from visualize import draw, to_svg
+from visualize import Annotation, draw, to_svg
 from visualize.labels import number, safe_text
 
 
@@ -189,3 +189,14 @@ def test_any_label_and_annotation_text_draws(label: str, note: str) -> None:
     node = svg_groups(parse_svg(svg), "node")["v0"]
     shown = tooltip(node).replace("\xa0", " ")  # Graphviz keeps runs of spaces as no-break spaces
     assert shown.startswith(safe_text(label or "value", newlines=True).replace("\xa0", " "))
+
+
+@needs_dot
+@pytest.mark.parametrize("text", ["]", "]]", "[", "]x", "<b>&</b>"])
+def test_brackets_and_markup_in_labels_and_annotations_draw(text: str) -> None:
+    # Graphviz 2.43 rejects an HTML-like label text that starts with "]" (found by the property test above).
+    x = Value(1.0, label=text)
+    y = x * x
+    y.backward()
+    svg = parse_svg(to_svg(y, annotations={x: Annotation(text, color="red")}))
+    assert text in joined_text(svg)
