@@ -91,17 +91,18 @@ class GradcheckReport:
             if bad
             else f"{n} {what} " + ("agrees" if n == 1 else "agree")
         )
-        head = f"gradcheck {'passed' if self.passed else 'FAILED'}: {counted} with central differences"
+        name = "gradcheck" if self.order == 1 else "gradgradcheck"
+        head = f"{name} {'passed' if self.passed else 'FAILED'}: {counted} with central differences"
         rule = (
             f"  (float64, eps = {self.eps:g}; "
             f"pass when |analytical − numerical| ≤ {self.atol:g} + {self.rtol:g}·|numerical|)"
         )
         rows = [["derivative", "analytical", "numerical", "|Δ|", "rel", "status"]]
         for e in self.entries:
-            num = "—" if e.numerical is None else f"{e.numerical:.12g}"
+            num = "—" if e.numerical is None else f"{e.numerical + 0.0:.12g}"  # + 0.0: no "-0"
             errors = ["—", "—"] if e.numerical is None else [f"{e.abs_error:.1e}", f"{e.rel_error:.1e}"]
             status = {"ok": "ok", "fail": "FAIL"}.get(e.status, e.status) + (f": {e.note}" if e.note else "")
-            rows.append([e.name, f"{e.analytical:.12g}", num, *errors, status])
+            rows.append([e.name, f"{e.analytical + 0.0:.12g}", num, *errors, status])
         widths = [max(len(r[c]) for r in rows) for c in range(5)]
         lines = [head, rule] + ["  " + "  ".join([*(r[c].ljust(widths[c]) for c in range(5)), r[5]]) for r in rows]
         if self.suspects:

@@ -150,6 +150,10 @@ class DeltaReport:
     def __str__(self) -> str:
         return self.render(color=False)
 
+    def __repr__(self) -> str:
+        verdict = "passed" if self.passed else f"FAILED from layer {self.first_failing_layer}"
+        return f"<DeltaReport {verdict}: rules {self.rules.name!r}, loss {self.loss!r}, {self.n_samples} samples>"
+
     def _repr_html_(self) -> str:
         from nn.report_render import render_html
 
@@ -157,4 +161,4 @@ class DeltaReport:
 
 
 def _short(x: float | None) -> str:
-    return "—" if x is None else f"{x:.6g}"
+    return "—" if x is None else f"{x + 0.0:.6g}"  # + 0.0 turns -0.0 into 0.0

@@ -21,7 +21,7 @@ _ANSI = {"ok": "\033[32m", "fail": "\033[1;31m", "kink": "\033[33m"}
 
 
 def _fmt(x: float | None, spec: str = ".6g") -> str:
-    return "—" if x is None or (isinstance(x, float) and np.isnan(x)) else format(x, spec)
+    return "—" if x is None or (isinstance(x, float) and np.isnan(x)) else format(x + 0.0, spec)  # no "-0"
 
 
 def _summary(q: Quantity) -> dict[str, str]:
