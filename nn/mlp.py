@@ -254,9 +254,14 @@ class MLP(Module):
             raise IndexError(f"layer must be an int from 1 to {len(self.layers)} (layer 0 is the input), got {l!r}")
         return self.layers[l - 1]
 
-    def weight_matrix(self, l: int) -> np.ndarray:  # noqa: E741
-        """``W^(l)``: an ``n_{l-1} × n_l`` array whose entry ``[i-1, j-1]`` is ``w^(l)_ij``."""
-        return np.array([[w.data for w in n.w] for n in self._layer(l).neurons], dtype=np.float64).T
+    def weight_matrix(self, l: int, grad: bool = False) -> np.ndarray:  # noqa: E741
+        """``W^(l)``: an ``n_{l-1} × n_l`` array whose entry ``[i-1, j-1]`` is ``w^(l)_ij``.
+
+        With ``grad=True``, the same shape filled with each weight's ``.grad``: after
+        ``loss.backward()`` that is autograd's ``∂L/∂W^(l)``, to compare with ``a^(l-1) (δ^(l))ᵀ``.
+        """
+        field = "grad" if grad else "data"
+        return np.array([[getattr(w, field) for w in n.w] for n in self._layer(l).neurons], dtype=np.float64).T
 
     def set_weight_matrix(self, l: int, W: np.ndarray) -> None:  # noqa: E741
         layer = self._layer(l)
@@ -270,10 +275,11 @@ class MLP(Module):
             for i, w in enumerate(neuron.w):
                 w.data = float(W[i, j])
 
-    def bias_vector(self, l: int) -> np.ndarray | None:  # noqa: E741
-        """``b^(l)`` as an ``n_l`` array, or None when the network has no biases."""
+    def bias_vector(self, l: int, grad: bool = False) -> np.ndarray | None:  # noqa: E741
+        """``b^(l)`` as an ``n_l`` array (its ``.grad`` with ``grad=True``), or None without biases."""
         layer = self._layer(l)
-        return np.array([n.b.data for n in layer.neurons]) if self.bias else None
+        field = "grad" if grad else "data"
+        return np.array([getattr(n.b, field) for n in layer.neurons]) if self.bias else None
 
     def set_bias_vector(self, l: int, b: np.ndarray) -> None:  # noqa: E741
         layer = self._layer(l)

@@ -36,11 +36,11 @@ def autograd_side(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str) -> tuple[
     total = reduce([LOSSES[loss](t.output, list(y)) for t, y in zip(traces, Y, strict=True)], "sum")
     total.backward()
     values: dict[tuple[str, int], np.ndarray] = {}
-    for l, layer in enumerate(model.layers, start=1):  # noqa: E741
+    for l in range(1, len(model.layers) + 1):  # noqa: E741
         values["delta", l] = np.array([[z.grad for z in t.z[l]] for t in traces])
-        values["weight", l] = np.array([[w.grad for w in n.w] for n in layer.neurons]).T
+        values["weight", l] = model.weight_matrix(l, grad=True)
         if model.bias:
-            values["bias", l] = np.array([n.b.grad for n in layer.neurons])
+            values["bias", l] = model.bias_vector(l, grad=True)
     return total, traces, values
 
 

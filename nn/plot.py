@@ -48,12 +48,14 @@ def _forward_all(model: MLP, points: np.ndarray) -> np.ndarray:
     return a
 
 
-def plot_decision_boundary(model: MLP, X: np.ndarray, y: np.ndarray, ax: Any = None, title: str | None = None) -> Any:
+def plot_decision_boundary(
+    model: MLP, X: np.ndarray, y: np.ndarray, ax: Any = None, title: str | None = None, resolution: int = 200
+) -> Any:
     """Shade the regions ``model`` assigns to each class and scatter the samples on top; returns the Axes."""
     plt = _pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4))
-    xx, yy, labels = decision_grid(model, X)
+    xx, yy, labels = decision_grid(model, X, resolution=resolution)
     ax.contourf(xx, yy, labels, alpha=0.3, cmap="coolwarm", levels=np.arange(labels.max() + 2) - 0.5)
     ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", edgecolors="k", s=25)
     ax.set_xlabel("x₁")
