@@ -106,6 +106,12 @@ def _sigmoid(c: Any, a: float) -> float:
     return e / (1.0 + e)
 
 
+def _s(x: Any) -> Any:
+    """The sigmoid of a float or a Value. ``s(a)·s(−a)`` equals ``s(a)(1 − s(a))`` without the
+    cancellation in ``1 − s(a)``: sigmoid'(40) is 4.2e-18, not 0."""
+    return _sigmoid(None, x) if isinstance(x, float) else x.sigmoid()
+
+
 def _step(x: Any) -> float:
     """ReLU's derivative: 1 where x > 0, else 0 (the value at exactly 0 is 0, as in the notes)."""
     return 1.0 if _data(x) > 0.0 else 0.0
@@ -158,7 +164,7 @@ POWC = Op(  # a Value to a fixed number: the exponent is a constant, not a node
 EXP = Op("exp", _exp, lambda out, c, a: (out,), "exp", "∂/∂a = exp(a)", 1)
 LOG = Op("log", _log_forward, lambda out, c, a: (1.0 / a,), "log", "∂/∂a = 1/a", 1)
 TANH = Op("tanh", lambda c, a: math.tanh(a), lambda out, c, a: (1.0 - out * out,), "tanh", "∂/∂a = 1 − tanh²(a)", 1)
-SIGMOID = Op("sigmoid", _sigmoid, lambda out, c, a: (out * (1.0 - out),), "sigmoid", "∂/∂a = s(a)(1 − s(a))", 1)
+SIGMOID = Op("sigmoid", _sigmoid, lambda out, c, a: (out * _s(-a),), "sigmoid", "∂/∂a = s(a)(1 − s(a))", 1)
 RELU = Op(
     "relu", lambda c, a: a if a > 0.0 else 0.0, lambda out, c, a: (_step(a),), "ReLU", "∂/∂a = 1 if a > 0 else 0", 1
 )

@@ -239,3 +239,11 @@ def test_sum_and_dot_of_nothing_or_mismatched_lengths_are_value_errors() -> None
         autograd.dot([], [])
     with pytest.raises(ValueError, match="same length"):
         autograd.dot([Value(1.0)], [Value(1.0), Value(2.0)])
+
+
+@pytest.mark.parametrize("x", [-700.0, -40.0, -5.0, 5.0, 40.0, 700.0])
+def test_sigmoid_derivative_keeps_its_relative_precision_in_the_tails(x: float) -> None:
+    # s'(x) = s(x)·s(−x): no cancellation in 1 − s(x), so 4.2e-18 at x = 40 is not rounded to 0.
+    v = Value(x)
+    v.sigmoid().backward()
+    assert math.isclose(v.grad, _exact(_sigmoid_derivative, x), rel_tol=1e-13)
