@@ -169,7 +169,7 @@ def _sigmoid(x: Any) -> Any:
 
 
 def _sigmoid_derivative(x: Any) -> Any:
-    return _sigmoid(x) * (1 - _sigmoid(x))
+    return mpmath.exp(-x) / (1 + mpmath.exp(-x)) ** 2  # = s(x)(1 − s(x)), without 1 − s(x) rounding to 0
 
 
 def _tanh_derivative(x: Any) -> Any:
