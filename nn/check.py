@@ -23,12 +23,12 @@ import numpy as np
 from nn import delta
 from nn.diagnose import Context, diagnose
 from nn.mlp import MLP
-from nn.oracles import LOSSES, autograd_side, finite_differences, loss_name
+from nn.oracles import DELTA_LOSSES, autograd_side, finite_differences, loss_name
 from nn.quantity import Quantity, Tolerances
 from nn.report import DeltaReport
 from nn.rules import Rules, rules_named
 
-__all__ = ["LOSSES", "DeltaReport", "Rules", "Tolerances", "check_deltas"]
+__all__ = ["DELTA_LOSSES", "DeltaReport", "Rules", "Tolerances", "check_deltas"]
 
 
 class _RuleProblem(Exception):

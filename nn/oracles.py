@@ -15,25 +15,31 @@ import numpy as np
 
 import autograd
 from autograd import Value
-from nn.losses import cross_entropy, reduce, squared_error
+from nn import losses
+from nn.losses import reduce
 from nn.mlp import MLP
 
-LOSSES: dict[str, Callable[..., Value]] = {"squared-error": squared_error, "cross-entropy": cross_entropy}
-"""The losses the notes derive a δ^(m) for, by name."""
+DELTA_LOSSES = ("squared-error", "cross-entropy")
+"""The losses the notes derive an output delta δ^(m) for."""
 
 
 def loss_name(loss: str | Callable) -> str:
-    for name, fn in LOSSES.items():
-        if loss is fn or loss in (name, name.replace("-", "_")):
-            return name
-    raise ValueError(f"unknown loss {loss!r}: choose 'squared-error' or 'cross-entropy'")
+    """The name of a loss the δ check covers, given its name or its function from ``nn.losses``."""
+    name = next((n for n, fn in losses.LOSSES.items() if fn is loss), loss)
+    if callable(name):
+        raise ValueError(f"unknown loss function {loss!r}: pass 'squared-error' or 'cross-entropy'")
+    name = losses.loss_name(name)
+    if name not in DELTA_LOSSES:
+        raise ValueError(f"the δ check covers the losses the notes derive δ^(m) for, {' and '.join(DELTA_LOSSES)}; "
+                         f"got {name!r}")  # fmt: skip
+    return name
 
 
 def autograd_side(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str) -> tuple[Value, list, dict]:
     """One ``backward()`` on ``Loss = Σ_i L_i``: every ``z.grad`` is that sample's δ, every ``w.grad`` the sum."""
     model.zero_grad()
     traces = [model.trace(list(x)) for x in X]
-    total = reduce([LOSSES[loss](t.output, list(y)) for t, y in zip(traces, Y, strict=True)], "sum")
+    total = reduce([losses.get_loss(loss)(t.output, list(y)) for t, y in zip(traces, Y, strict=True)], "sum")
     total.backward()
     values: dict[tuple[str, int], np.ndarray] = {}
     for l in range(1, len(model.layers) + 1):  # noqa: E741
@@ -75,7 +81,7 @@ def finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str, h: f
 
 def _finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str, h: float) -> dict:
     relu = model.activation == "relu"
-    loss_fn = LOSSES[loss]
+    loss_fn = losses.get_loss(loss)
 
     def evaluate() -> tuple[float, set[str]]:
         total, positive = [], set()

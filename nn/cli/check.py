@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from nn.check import LOSSES, check_deltas
+from nn.check import DELTA_LOSSES, check_deltas
 from nn.cli import UsageError, layer_sizes
 from nn.mlp import ACTIVATIONS, MLP
 from nn.rules import ERRATA, RULE_SETS
@@ -31,7 +31,7 @@ def add_parser(subparsers: Any) -> None:
         ),
     )
     p.add_argument("--layers", default="2,3,3,2", help="sizes n_0,n_1,…,n_m, input first (default: 2,3,3,2)")
-    p.add_argument("--loss", default="squared-error", help=f"{' or '.join(LOSSES)} (default: squared-error)")
+    p.add_argument("--loss", default="squared-error", help=f"{' or '.join(DELTA_LOSSES)} (default: squared-error)")
     p.add_argument("--rules", default="correct", help=f"the formulas to check: {names}; 'list' describes them")
     p.add_argument(
         "--bias",
@@ -48,8 +48,8 @@ def add_parser(subparsers: Any) -> None:
 
 def _validate(args: argparse.Namespace) -> list[int]:
     sizes = layer_sizes(args.layers, example="2,3,3,2")
-    if args.loss not in LOSSES:
-        raise UsageError(f"--loss must be one of {', '.join(LOSSES)}, got {args.loss!r}")
+    if args.loss not in DELTA_LOSSES:
+        raise UsageError(f"--loss must be one of {', '.join(DELTA_LOSSES)}, got {args.loss!r}")
     if args.rules not in RULE_SETS:
         raise UsageError(f"--rules must be one of {', '.join(RULE_SETS)} (or 'list'), got {args.rules!r}")
     if args.activation not in ACTIVATIONS:

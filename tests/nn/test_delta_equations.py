@@ -11,9 +11,8 @@ import pytest
 
 import autograd
 from nn import delta
-from nn.check import LOSSES
 from nn.cli.check import random_case
-from nn.losses import reduce
+from nn.losses import get_loss, reduce
 
 ARCHITECTURES = [[2, 3, 1], [2, 3, 3, 2], [3, 4, 4, 4, 3], [1, 5, 2]]
 
@@ -22,7 +21,7 @@ def autograd_deltas(model, X, Y, loss):
     """δ^(l) per sample (N × n_l) and ∂Loss/∂W^(l), from one backward on Σ_i L_i."""
     model.zero_grad()
     traces = [model.trace(list(x)) for x in X]
-    reduce([LOSSES[loss](t.output, list(y)) for t, y in zip(traces, Y, strict=True)]).backward()
+    reduce([get_loss(loss)(t.output, list(y)) for t, y in zip(traces, Y, strict=True)]).backward()
     m = len(model.layers)
     deltas = {l: np.array([[z.grad for z in t.z[l]] for t in traces]) for l in range(1, m + 1)}  # noqa: E741
     grads = {l: np.array([[w.grad for w in n.w] for n in model.layers[l - 1].neurons]).T for l in range(1, m + 1)}  # noqa: E741
