@@ -112,6 +112,14 @@ def _s(x: Any) -> Any:
     return _sigmoid(None, x) if isinstance(x, float) else x.sigmoid()
 
 
+def _sech2(x: Any) -> Any:
+    """tanh'(x) = 1 − tanh²(x), written as 4t/(1 + t)² with t = e^(−2|x|): no cancellation when
+    tanh(x) ≈ ±1, and no overflow (t ≤ 1). Works on floats and Values alike."""
+    t = -2.0 * x if _data(x) >= 0.0 else 2.0 * x
+    t = math.exp(t) if isinstance(t, float) else t.exp()
+    return 4.0 * t / ((1.0 + t) * (1.0 + t))
+
+
 def _step(x: Any) -> float:
     """ReLU's derivative: 1 where x > 0, else 0 (the value at exactly 0 is 0, as in the notes)."""
     return 1.0 if _data(x) > 0.0 else 0.0
@@ -163,7 +171,7 @@ POWC = Op(  # a Value to a fixed number: the exponent is a constant, not a node
 )
 EXP = Op("exp", _exp, lambda out, c, a: (out,), "exp", "∂/∂a = exp(a)", 1)
 LOG = Op("log", _log_forward, lambda out, c, a: (1.0 / a,), "log", "∂/∂a = 1/a", 1)
-TANH = Op("tanh", lambda c, a: math.tanh(a), lambda out, c, a: (1.0 - out * out,), "tanh", "∂/∂a = 1 − tanh²(a)", 1)
+TANH = Op("tanh", lambda c, a: math.tanh(a), lambda out, c, a: (_sech2(a),), "tanh", "∂/∂a = 1 − tanh²(a)", 1)
 SIGMOID = Op("sigmoid", _sigmoid, lambda out, c, a: (out * _s(-a),), "sigmoid", "∂/∂a = s(a)(1 − s(a))", 1)
 RELU = Op(
     "relu", lambda c, a: a if a > 0.0 else 0.0, lambda out, c, a: (_step(a),), "ReLU", "∂/∂a = 1 if a > 0 else 0", 1

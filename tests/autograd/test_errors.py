@@ -242,8 +242,14 @@ def test_sum_and_dot_of_nothing_or_mismatched_lengths_are_value_errors() -> None
 
 
 @pytest.mark.parametrize("x", [-700.0, -40.0, -5.0, 5.0, 40.0, 700.0])
-def test_sigmoid_derivative_keeps_its_relative_precision_in_the_tails(x: float) -> None:
-    # s'(x) = s(x)·s(−x): no cancellation in 1 − s(x), so 4.2e-18 at x = 40 is not rounded to 0.
+@pytest.mark.parametrize(
+    ("name", "derivative"),
+    [("sigmoid", _sigmoid_derivative), ("tanh", lambda x: 4 / (mpmath.exp(x) + mpmath.exp(-x)) ** 2)],
+)
+def test_saturating_derivatives_keep_their_relative_precision_in_the_tails(
+    name: str, derivative: Callable[[Any], Any], x: float
+) -> None:
+    # No cancellation in 1 − s(x) or 1 − tanh²(x): sigmoid'(40) is 4.2e-18, not 0.
     v = Value(x)
-    v.sigmoid().backward()
-    assert math.isclose(v.grad, _exact(_sigmoid_derivative, x), rel_tol=1e-13)
+    getattr(v, name)().backward()
+    assert math.isclose(v.grad, _exact(derivative, x), rel_tol=1e-13)
