@@ -38,14 +38,11 @@ def decision_grid(model: MLP, X: np.ndarray, resolution: int = 60, margin: float
 
 
 def _forward_all(model: MLP, points: np.ndarray) -> np.ndarray:
-    """The model's outputs ``z^(m)`` for many points at once, with its own ``W^(l)`` matrices (numpy)."""
+    """``z^(m)`` for many points at once: the notes' forward pass (``nn.delta``) with one column per point."""
+    W, b = delta.network_weights(model)
+    b = [None if bl is None else bl[:, None] for bl in b]  # b^(l) as a column, added to every point's column
     sigma = delta.ACTIVATIONS[model.activation][0]
-    a = points
-    for l in range(1, len(model.layers) + 1):  # noqa: E741 - the notes' layer index
-        b = model.bias_vector(l)
-        z = a @ model.weight_matrix(l) + (0.0 if b is None else b)  # z^(l) = (W^(l))ᵀ a^(l-1), a row per point
-        a = sigma(z) if l < len(model.layers) else z
-    return a
+    return delta.forward(W, b, points.T, sigma).z[-1].T
 
 
 def plot_decision_boundary(
