@@ -28,3 +28,15 @@ def central_differences(f: Callable[[], Value], xs: Sequence[Value], h: float = 
 def assert_close_to_differences(analytic: Sequence[float], numeric: np.ndarray) -> None:
     """Central differences carry O(h²) truncation and O(ε/h) rounding: about 1e-8 relative at h = 1e-6."""
     np.testing.assert_allclose(np.asarray(analytic, dtype=np.float64), numeric, rtol=1e-6, atol=1e-7)
+
+
+def delta_cases(architectures: Sequence[Sequence[int]]) -> list[tuple[list[int], str, bool]]:
+    """``(sizes, loss, bias)`` for every architecture, both of the notes' losses, with and without biases —
+    except cross-entropy on one output, which has no classes to choose between."""
+    return [
+        (list(sizes), loss, bias)
+        for sizes in architectures
+        for loss in ("squared-error", "cross-entropy")
+        if loss == "squared-error" or sizes[-1] >= 2
+        for bias in (False, True)
+    ]
