@@ -87,17 +87,14 @@ def _deltagrad_step(X: list[list[float]], y: list[float]) -> Callable[[], float]
     return step
 
 
-def _deltagrad_nn_step(X: list[list[float]], y: list[float]) -> Callable[[], float]:
-    import autograd
-    from autograd import Value
-    from nn import MLP, squared_error
-
-    model = MLP(SIZES[0], list(SIZES[1:]))
+def _library_mlp_step(mlp_class: Any, total_loss: Callable[[Any], Any]) -> Callable[[], float]:
+    """A step of a library's own ``MLP`` (deltagrad's nn, micrograd's nn): they differ only in ``total_loss``."""
+    model = mlp_class(SIZES[0], list(SIZES[1:]))
     for p, v in zip(model.parameters(), flat_parameters(initial_layers()), strict=True):
         p.data = v
 
     def step() -> float:
-        loss = autograd.sum(squared_error(model([Value(v) for v in xi]), yi) for xi, yi in zip(X, y, strict=True))
+        loss = total_loss(model)
         loss.backward()
         for p in model.parameters():
             p.data -= LEARNING_RATE * p.grad
@@ -105,25 +102,28 @@ def _deltagrad_nn_step(X: list[list[float]], y: list[float]) -> Callable[[], flo
         return loss.data
 
     return step
+
+
+def _deltagrad_nn_step(X: list[list[float]], y: list[float]) -> Callable[[], float]:
+    import autograd
+    from autograd import Value
+    from nn import MLP, squared_error
+
+    return _library_mlp_step(
+        MLP,
+        lambda model: autograd.sum(
+            squared_error(model([Value(v) for v in xi]), yi) for xi, yi in zip(X, y, strict=True)
+        ),
+    )
 
 
 def _micrograd_step(X: list[list[float]], y: list[float]) -> Callable[[], float]:
     from micrograd.engine import Value
     from micrograd.nn import MLP
 
-    model = MLP(SIZES[0], list(SIZES[1:]))
-    for p, v in zip(model.parameters(), flat_parameters(initial_layers()), strict=True):
-        p.data = v
-
-    def step() -> float:
-        loss = sum((model(list(map(Value, xi))) - yi) ** 2 for xi, yi in zip(X, y, strict=True))
-        loss.backward()
-        for p in model.parameters():
-            p.data -= LEARNING_RATE * p.grad
-        model.zero_grad()
-        return loss.data
-
-    return step
+    return _library_mlp_step(
+        MLP, lambda model: sum((model(list(map(Value, xi))) - yi) ** 2 for xi, yi in zip(X, y, strict=True))
+    )
 
 
 def _torch_step(X: list[list[float]], y: list[float]) -> Callable[[], float]:
