@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import reprlib
 from typing import Any
 
 import numpy as np
@@ -116,7 +117,7 @@ def _object(x: Any, keys: set[str], where: str) -> dict[str, Any]:
         raise FileFormatError(f"expected an object, got {_kind(x)}", where)
     unknown = sorted(set(x) - keys)
     if unknown:
-        raise FileFormatError(f"unknown key {unknown[0]!r} (expected {', '.join(sorted(keys))})", where)
+        raise FileFormatError(f"unknown key {reprlib.repr(unknown[0])} (expected {', '.join(sorted(keys))})", where)
     return x
 
 
@@ -130,7 +131,9 @@ def from_dict(data: Any) -> MLP:
         raise FileFormatError(f'not a deltagrad model file (expected "format": "{FORMAT}")')
     version = data.get("version")
     if version != VERSION or isinstance(version, bool):
-        raise FileFormatError(f"unsupported format version {version!r}; this deltagrad reads version {VERSION}")
+        raise FileFormatError(
+            f"unsupported format version {reprlib.repr(version)}; this deltagrad reads version {VERSION}"
+        )
     _object(data, {"format", "version", "architecture", "layers"}, "the top level")
     arch = _object(data.get("architecture"), _ARCHITECTURE, "architecture")
     missing = sorted(_ARCHITECTURE - set(arch))

@@ -312,9 +312,9 @@ def _check_architecture(n_inputs: int, layer_sizes: Sequence[int], activation: s
         shown = reprlib.repr(layer_sizes)
         raise ValueError(f"layer_sizes must be a non-empty list of positive ints like [16, 16, 1], got {shown}")
     if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}: choose one of {', '.join(ACTIVATIONS)}")
+        raise ValueError(f"unknown activation {reprlib.repr(activation)}: choose one of {', '.join(ACTIVATIONS)}")
     if init not in INITS:
-        raise ValueError(f"unknown init {init!r}: choose one of {', '.join(INITS)}")
+        raise ValueError(f"unknown init {reprlib.repr(init)}: choose one of {', '.join(INITS)}")
 
 
 def _as_sizes(layer_sizes: object) -> object:
