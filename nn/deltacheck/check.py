@@ -2,15 +2,15 @@
 
 For every layer ``l`` (from the output down) it compares
 
-- ``δ^(l)`` per sample and neuron: the formulas (``nn.delta`` / a ``Rules``) against
+- ``δ^(l)`` per sample and neuron: the formulas (``nn.deltacheck.equations`` / a ``Rules``) against
   autograd's ``z^(l)_j.grad`` after one ``backward()`` on the notes' loss ``Σ_i L_i``;
 - ``∂L/∂W^(l)`` (and ``∂L/∂b^(l)``) summed over samples: the formulas, autograd's
   parameter ``.grad`` and float64 central differences of the model's own forward pass.
 
-The two oracles live in ``nn.oracles``. Each rule is also evaluated *alone*,
+The two oracles live in ``nn.deltacheck.oracles``. Each rule is also evaluated *alone*,
 fed autograd's δ instead of its own: that separates a layer whose rule is wrong
 from one that only inherits a wrong δ from above, which is what the diagnoses
-(``nn.diagnose``) build on.
+(``nn.deltacheck.diagnose``) build on.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn import delta
-from nn.diagnose import Context, diagnose
+from nn.deltacheck import equations
+from nn.deltacheck.diagnose import Context, diagnose
+from nn.deltacheck.oracles import DELTA_LOSSES, autograd_side, finite_differences, loss_name
+from nn.deltacheck.quantity import Quantity, Tolerances
+from nn.deltacheck.report import DeltaReport
+from nn.deltacheck.rules import Rules, rules_named
 from nn.mlp import MLP
-from nn.oracles import DELTA_LOSSES, autograd_side, finite_differences, loss_name
-from nn.quantity import Quantity, Tolerances
-from nn.report import DeltaReport
-from nn.rules import Rules, rules_named
 
 __all__ = ["DELTA_LOSSES", "DeltaReport", "Rules", "Tolerances", "check_deltas"]
 
@@ -86,7 +86,9 @@ def _data(model: MLP, X: Sequence, Y: Sequence, loss: str) -> tuple[np.ndarray, 
     return X, Y
 
 
-def _formula_sides(passes: list[delta.Pass], Y: np.ndarray, loss: str, rules: Rules, ag: dict) -> tuple[_Side, _Side]:
+def _formula_sides(
+    passes: list[equations.Pass], Y: np.ndarray, loss: str, rules: Rules, ag: dict
+) -> tuple[_Side, _Side]:
     """The formulas chained from the output down (as by hand), and each rule alone fed autograd's δ."""
     m, N, n = passes[0].m, len(passes), [len(a) for a in passes[0].a]
     chain, local = _Side({}, {}), _Side({}, {})
@@ -149,7 +151,7 @@ def check_deltas(
         Y: targets, N × n_m; for cross-entropy one-hot rows or N class indices.
         loss: ``"squared-error"`` or ``"cross-entropy"`` (or ``nn.squared_error`` / ``nn.cross_entropy``),
             summed over the samples as in the notes.
-        rules: a ``Rules`` or the name of a ready rule set (``nn.rules.RULE_SETS``).
+        rules: a ``Rules`` or the name of a ready rule set (``nn.deltacheck.RULE_SETS``).
         tolerances: when two numbers count as equal (defaults stated in ``Tolerances``).
 
     Returns:
@@ -163,9 +165,9 @@ def check_deltas(
     total, traces, ag = autograd_side(model, X, Y, loss)
     fd = finite_differences(model, X, Y, loss, tol.fd_eps)
 
-    sigma, model_sigma_prime = delta.ACTIVATIONS[model.activation]
-    W, b = delta.network_weights(model)
-    passes = [delta.forward(W, b, x, sigma, rules.sigma_prime or model_sigma_prime) for x in X]
+    sigma, model_sigma_prime = equations.ACTIVATIONS[model.activation]
+    W, b = equations.network_weights(model)
+    passes = [equations.forward(W, b, x, sigma, rules.sigma_prime or model_sigma_prime) for x in X]
     chain, local = _formula_sides(passes, Y, loss, rules, ag)
 
     quantities = []

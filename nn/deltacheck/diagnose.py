@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn import delta
-from nn.delta import Pass
-from nn.quantity import Quantity
+from nn.deltacheck import equations
+from nn.deltacheck.equations import Pass
+from nn.deltacheck.quantity import Quantity
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def _match(F: np.ndarray, templates: list[tuple[str, np.ndarray]], q: Quantity, 
 def _output_templates(ctx: Context) -> list[tuple[str, np.ndarray]]:
     m = ctx.passes[0].m
     Z, Y = ctx.stacked("z", m), ctx.Y
-    P = np.array([delta.softmax(z) for z in Z])
+    P = np.array([equations.softmax(z) for z in Z])
     if ctx.loss == "squared-error":
         return [("", 2.0 * (Z - Y)), ("it is p − y, the cross-entropy δ, used for the squared error", P - Y)]
     with np.errstate(divide="ignore", invalid="ignore"):

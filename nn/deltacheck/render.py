@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from nn.quantity import Quantity
-    from nn.report import DeltaReport
+    from nn.deltacheck.quantity import Quantity
+    from nn.deltacheck.report import DeltaReport
 
 MAX_ENTRIES = 12
 _ANSI = {"ok": "\033[32m", "fail": "\033[1;31m", "kink": "\033[33m"}

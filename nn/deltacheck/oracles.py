@@ -1,7 +1,7 @@
 """The two oracles of a δ-check: autograd on the model itself, and finite differences of its loss.
 
 Both run on the ``nn.MLP`` as it is — its own forward pass, its own loss functions —
-so neither shares a line of code with the formulas being checked (``nn.delta``).
+so neither shares a line of code with the formulas being checked (``nn.deltacheck.equations``).
 The loss is the notes' ``Loss = Σ_i L_i``: one ``backward()`` on it leaves each
 sample's δ in its ``z.grad`` and the sum over samples in every ``w.grad``.
 """

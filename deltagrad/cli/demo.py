@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from nn.check import check_deltas
-from nn.cli import UsageError
+from deltagrad.cli import UsageError
 from nn.data import moons
+from nn.deltacheck import check_deltas
 from nn.losses import target_for
 from nn.mlp import MLP
 from nn.train import accuracy, fit

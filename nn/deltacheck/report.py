@@ -1,8 +1,8 @@
 """What a δ-check found: the report as data, and the hooks for Jupyter and the visualizer.
 
-``DeltaReport`` gathers the ``Quantity`` of every layer (``nn.quantity``) with the
-diagnoses (``nn.diagnose``); it serialises to a dict / JSON, annotates the graph's
-nodes for ``visualize.draw``, and renders through ``nn.report_render``.
+``DeltaReport`` gathers the ``Quantity`` of every layer (``nn.deltacheck.quantity``) with the
+diagnoses (``nn.deltacheck.diagnose``); it serialises to a dict / JSON, annotates the graph's
+nodes for ``visualize.draw``, and renders through ``nn.deltacheck.render``.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value
-from nn.quantity import Quantity, Tolerances
-from nn.rules import Rules
+from nn.deltacheck.quantity import Quantity, Tolerances
+from nn.deltacheck.rules import Rules
 
 __all__ = ["DeltaReport", "Quantity", "Tolerances"]
 
@@ -143,7 +143,7 @@ class DeltaReport:
 
     def render(self, color: bool = False) -> str:
         """The terminal table; ANSI colours only when asked (the CLI asks when stdout is a tty)."""
-        from nn.report_render import render_text
+        from nn.deltacheck.render import render_text
 
         return render_text(self, color=color)
 
@@ -155,7 +155,7 @@ class DeltaReport:
         return f"<DeltaReport {verdict}: rules {self.rules.name!r}, loss {self.loss!r}, {self.n_samples} samples>"
 
     def _repr_html_(self) -> str:
-        from nn.report_render import render_html
+        from nn.deltacheck.render import render_html
 
         return render_html(self)
 

@@ -2,7 +2,7 @@
 
 ``Quantity`` holds one layer's ``δ^(l)`` (a row per sample), ``∂L/∂W^(l)`` or
 ``∂L/∂b^(l)`` computed three ways, and decides entry by entry whether they agree
-under the stated ``Tolerances``; ``nn.report.DeltaReport`` gathers them.
+under the stated ``Tolerances``; ``nn.deltacheck.report.DeltaReport`` gathers them.
 """
 
 from __future__ import annotations
