@@ -24,8 +24,8 @@
 
 from nn.deltacheck.cases import random_case
 from nn.deltacheck.check import check_deltas
-from nn.deltacheck.oracles import DELTA_LOSSES
-from nn.deltacheck.quantity import Quantity, Tolerances
+from nn.deltacheck.oracles import DELTA_LOSSES, FiniteDifferenceCache
+from nn.deltacheck.quantity import Key, Kind, Quantity, Tolerances
 from nn.deltacheck.report import DeltaReport
 from nn.deltacheck.rules import CORRECT, ERRATA, NOTES_AS_WRITTEN, RULE_SETS, Erratum, Rules, rules_named
 
@@ -37,6 +37,9 @@ __all__ = [
     "RULE_SETS",
     "DeltaReport",
     "Erratum",
+    "FiniteDifferenceCache",
+    "Key",
+    "Kind",
     "Quantity",
     "Rules",
     "Tolerances",
