@@ -66,6 +66,25 @@ def resolve_target(path: str | os.PathLike[str]) -> Path:
         return Path(os.path.realpath(path))
 
 
+def check_target(path: str | os.PathLike[str]) -> Path:
+    """Raise now what ``write_atomically(path, …)`` would raise about the place, before any work is done.
+
+    Returns the file a write would land in (the end of ``path``'s symlinks).
+
+    Raises:
+        NotARegularFileError: ``path`` is (or leads to) a device, FIFO, socket or directory.
+        FileNotFoundError / NotADirectoryError: its directory does not exist.
+        OSError: a loop of symlinks.
+    """
+    given = Path(path)
+    target = resolve_target(given)
+    _regular_or_missing(target, given if target != given else None)
+    folder = target.parent
+    if not folder.is_dir():
+        raise FileNotFoundError(errno.ENOENT, f"the directory {str(folder)!r} does not exist", str(given))
+    return target
+
+
 def write_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
     """Replace the regular file ``path`` (or the one its symlinks lead to) with ``data`` all at once.
 
