@@ -26,14 +26,9 @@ from autograd import value
 from autograd.ops import OPS
 from autograd.value import Value
 
-FUNCTIONS: dict[str, Callable[[Value | float], Value]] = {
-    "exp": value.exp,
-    "log": value.log,
-    "tanh": value.tanh,
-    "sigmoid": value.sigmoid,
-    "relu": value.relu,
-}
-"""The one-argument functions an expression may call; ``sum(...)`` and ``dot([...], [...])`` are also allowed."""
+FUNCTIONS: dict[str, Callable[[Value | float], Value]] = dict(value.FUNCTIONS)
+"""The one-argument functions of the op table (``Op(function=True)``) an expression may call;
+``sum(...)`` and ``dot([...], [...])`` are also allowed."""
 
 _BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
 _PYTHON_OP = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}
