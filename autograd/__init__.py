@@ -12,6 +12,7 @@ from autograd.errors import BackwardError, DomainError, OverflowInOpError
 from autograd.expression import ExpressionError, parse
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 from autograd.ops import OPS, Op
+from autograd.softmax import logsumexp, neg_log_softmax
 from autograd.value import (
     FUNCTIONS,
     Value,
@@ -42,6 +43,8 @@ __all__ = [
     "gradcheck",
     "gradgradcheck",
     "is_grad_enabled",
+    "logsumexp",
+    "neg_log_softmax",
     "no_grad",
     "parse",
     "sum",
