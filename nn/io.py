@@ -1,9 +1,11 @@
 """Saving and loading an MLP as a JSON file a person can read.
 
 The file holds a format name and version, the architecture (``n_inputs``,
-``layer_sizes``, ``activation``, ``bias``) and, per layer, the notes' ``W^(l)``
-(an ``n_{l-1} × n_l`` nested list) and ``b^(l)``. Floats are written with
-``repr``, which round-trips every float64 exactly.
+``layer_sizes``, ``activation``, ``bias``, ``output_activation``) and, per
+layer, the notes' ``W^(l)`` (an ``n_{l-1} × n_l`` nested list) and ``b^(l)``.
+Floats are written with ``repr``, which round-trips every float64 exactly.
+Version 2 added ``output_activation``; version 1 files (which have none: their
+output layer is linear) still load.
 
 ``save`` writes a temporary file beside the target and renames it over the
 target only once it is complete (``autograd.files``), so a crash mid-save leaves
@@ -27,7 +29,8 @@ from nn.mlp import MLP, _check_architecture
 from nn.reading import MAX_BYTES, FileFormatError, parse_json, read_bytes
 
 FORMAT = "deltagrad-mlp"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 class ModelFileError(ValueError):
@@ -62,6 +65,7 @@ def to_dict(model: MLP) -> dict[str, Any]:
             "layer_sizes": model.sizes[1:],
             "activation": model.activation,
             "bias": model.bias,
+            "output_activation": model.output_activation,
         },
         "layers": layers,
     }
@@ -130,22 +134,28 @@ def from_dict(data: Any) -> MLP:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise FileFormatError(f'not a deltagrad model file (expected "format": "{FORMAT}")')
     version = data.get("version")
-    if version != VERSION or isinstance(version, bool):
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
         raise FileFormatError(
-            f"unsupported format version {reprlib.repr(version)}; this deltagrad reads version {VERSION}"
+            f"unsupported format version {reprlib.repr(version)}; this deltagrad reads versions {readable}"
         )
     _object(data, {"format", "version", "architecture", "layers"}, "the top level")
-    arch = _object(data.get("architecture"), _ARCHITECTURE, "architecture")
-    missing = sorted(_ARCHITECTURE - set(arch))
+    keys = _ARCHITECTURE if version == 1 else _ARCHITECTURE | {"output_activation"}
+    if version == 1 and isinstance(data.get("architecture"), dict) and "output_activation" in data["architecture"]:
+        raise FileFormatError("output_activation is a version 2 field, but the file says version 1", "architecture")
+    arch = _object(data.get("architecture"), keys, "architecture")
+    missing = sorted(keys - set(arch))
     if missing:
         raise FileFormatError(f'missing "{missing[0]}"', "architecture")
     n_inputs, sizes, activation, bias = (arch[key] for key in ("n_inputs", "layer_sizes", "activation", "bias"))
+    output_activation = arch.get("output_activation", "linear")
     if not isinstance(bias, bool):
         raise FileFormatError(f"bias must be true or false, got {_kind(bias)}", "architecture.bias")
-    if not isinstance(activation, str):
-        raise FileFormatError(f"activation must be a string, got {_kind(activation)}", "architecture.activation")
+    for key, name in (("activation", activation), ("output_activation", output_activation)):
+        if not isinstance(name, str):
+            raise FileFormatError(f'{key} must be a name like "linear", got {_kind(name)}', f"architecture.{key}")
     try:
-        _check_architecture(n_inputs, sizes, activation, "he")
+        _check_architecture(n_inputs, sizes, activation, None, output_activation)
     except (TypeError, ValueError) as exc:
         raise FileFormatError(f"bad architecture: {exc}", "architecture") from None
     layers = data.get("layers")
@@ -166,7 +176,7 @@ def from_dict(data: Any) -> MLP:
         if bias:
             biases.append(_matrix(entry["b"], (full[l],), f"{where}.b", f"b^({l})"))
     # Everything is checked (and the sizes match the data, so they are sane): build and fill.
-    model = MLP(n_inputs, sizes, activation=activation, bias=bias, seed=0)
+    model = MLP(n_inputs, sizes, activation=activation, bias=bias, seed=0, output_activation=output_activation)
     for l, W in enumerate(weights, start=1):  # noqa: E741
         model.set_weight_matrix(l, W)
         if bias:
@@ -193,4 +203,14 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> MLP:
         raise ModelFileError(path, "not enough memory to build the model it describes") from None
 
 
-__all__ = ["FORMAT", "MAX_BYTES", "VERSION", "ModelFileError", "from_dict", "load", "save", "to_dict"]
+__all__ = [
+    "FORMAT",
+    "MAX_BYTES",
+    "READABLE_VERSIONS",
+    "VERSION",
+    "ModelFileError",
+    "from_dict",
+    "load",
+    "save",
+    "to_dict",
+]

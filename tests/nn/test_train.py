@@ -132,3 +132,11 @@ def test_an_optimizer_on_some_of_the_parameters_trains_those_and_freezes_the_res
     frozen = [p.data for p in first]
     fit(model, X, y, optimizer=SGD(last, lr=0.1), epochs=3, progress=False)
     assert [p.data for p in first] == frozen and any(p.grad != 0.0 for p in last)
+
+
+def test_a_sigmoid_output_predicts_class_1_above_one_half():
+    X, _ = moons(40, seed=1)
+    model = MLP(2, [6, 1], activation="tanh", seed=3, output_activation="sigmoid")
+    a = np.array([model(x).data for x in X.tolist()])
+    assert model.threshold == 0.5 and 0.0 < (a > 0.5).mean() < 1.0  # both classes occur
+    np.testing.assert_array_equal(predict(model, X), (a > 0.5).astype(int))
