@@ -114,10 +114,17 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         parser = build_parser()
         try:
-            args = parser.parse_args(argv)
+            args, extra = parser.parse_known_args(argv)
         except SystemExit as exc:  # --help (0) or a bad argument (2): argparse has said why
             return exc.code if isinstance(exc.code, int) else 2
         command = args.command
+        if extra:
+            prog = f"deltagrad {command}" if command else "deltagrad"
+            hint = " (an expression starting with '-' goes after '--')" if command == "draw" else ""
+            print(
+                f"{prog}: error: unrecognized arguments: {' '.join(extra)}{hint} (see {prog} --help)", file=sys.stderr
+            )
+            return 2
         if not getattr(args, "run", None):
             parser.print_help()
             return 2
