@@ -21,6 +21,10 @@ from nn.deltacheck.rules import Rules
 __all__ = ["DeltaReport", "Quantity", "Tolerances"]
 
 
+STATUS_COLORS = {"ok": "forestgreen", "fail": "red", "kink": "darkorange"}
+"""The colour of an annotated node by its entry's status (Graphviz colour names): the one place they are chosen."""
+
+
 def _plain(x: Any) -> Any:
     """JSON has no NaN or infinity: those become null."""
     if isinstance(x, float) and not math.isfinite(x):
@@ -120,7 +124,7 @@ class DeltaReport:
         tip += {"ok": "", "fail": " — disagree", "kink": " — at a ReLU kink: not checkable by differences"}[status]
         return {
             "text": text,
-            "color": {"ok": "forestgreen", "fail": "red", "kink": "darkorange"}[status],
+            "color": STATUS_COLORS[status],
             "tooltip": tip,
         }
 
