@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
+from autograd.gradcheck import close
 from nn.mlp import label
 
 
@@ -73,10 +74,6 @@ class Tolerances:
         )
 
 
-def _close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> np.ndarray:
-    return np.abs(a - b) <= atol + rtol * np.abs(b)
-
-
 @dataclass(eq=False)
 class Quantity:
     """One layer's δ^(l), ∂L/∂W^(l) or ∂L/∂b^(l): by the formulas, by autograd, by finite differences.
@@ -117,7 +114,7 @@ class Quantity:
 
     def agrees(self, values: np.ndarray) -> np.ndarray:
         """Per entry: do ``values`` (of autograd's shape) agree with autograd under the tight tolerance?"""
-        return _close(values, self.autograd, self.tol.rtol, self.tol.atol)
+        return close(values, self.autograd, rtol=self.tol.rtol, atol=self.tol.atol)
 
     @property
     def formula_ok(self) -> np.ndarray:
@@ -136,7 +133,7 @@ class Quantity:
             return np.ones(self.autograd.shape, dtype=bool)
         if x is None:
             return np.zeros(self.autograd.shape, dtype=bool)
-        return _close(x, self.finite_difference, self.tol.fd_rtol, self.tol.fd_atol) | self.at_kink
+        return close(x, self.finite_difference, rtol=self.tol.fd_rtol, atol=self.tol.fd_atol) | self.at_kink
 
     @property
     def fd_ok(self) -> np.ndarray:
@@ -178,7 +175,7 @@ class Quantity:
 
     def names(self) -> list[tuple[str, int | None]]:
         """Each entry's name in the notes' notation and its sample (1-based; None for summed gradients)."""
-        l = self.layer  # noqa: E741
+        l = self.layer
         rows, cols = self.autograd.shape if self.autograd.ndim == 2 else (1, self.autograd.size)
         if self.kind is Kind.DELTA:
             return [(label("δ", l, j), s) for s in range(1, rows + 1) for j in range(1, cols + 1)]

@@ -29,7 +29,7 @@ def test_exported_weights_are_the_transposed_weight_matrices_bit_for_bit():
     net = to_torch(model)
     linears = [m for m in net if isinstance(m, torch.nn.Linear)]
     assert [type(m).__name__ for m in net] == ["Linear", "ReLU", "Linear"]
-    for l, linear in enumerate(linears, start=1):  # noqa: E741
+    for l, linear in enumerate(linears, start=1):
         np.testing.assert_array_equal(linear.weight.detach().numpy(), model.weight_matrix(l).T)
         np.testing.assert_array_equal(linear.bias.detach().numpy(), model.bias_vector(l))
         assert linear.weight.dtype == torch.float64
