@@ -94,6 +94,7 @@ class Neuron(Module):
         return z
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        """``(label, Value)`` for each weight, then the bias."""
         for w in self.w:
             yield w.label, w
         if self.b is not None:
@@ -142,6 +143,7 @@ class Layer(Module):
         return self.forward(a)[1]
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        """``(label, Value)`` for every neuron's parameters, neuron by neuron."""
         for n in self.neurons:
             yield from n.named_parameters()
 
@@ -161,6 +163,7 @@ class Trace:
 
     @property
     def output(self) -> list[Value]:
+        """``z^(m)``, the linear output layer."""
         return self.z[-1]
 
     def deltas(self, layer: int) -> list[float]:
@@ -245,6 +248,7 @@ class MLP(Module):
         return a
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        """``(label, Value)`` for every parameter, layer by layer (``w^(l)_ij``, ``b^(l)_j``)."""
         for layer in self.layers:
             yield from layer.named_parameters()
 
@@ -264,6 +268,7 @@ class MLP(Module):
         return np.array([[getattr(w, field) for w in n.w] for n in self._layer(l).neurons], dtype=np.float64).T
 
     def set_weight_matrix(self, l: int, W: np.ndarray) -> None:
+        """Set ``W^(l)`` from an ``n_{l-1} × n_l`` array of finite numbers."""
         layer = self._layer(l)
         W = np.asarray(W, dtype=np.float64)
         expected = (len(layer.neurons[0].w), len(layer.neurons))
@@ -282,6 +287,7 @@ class MLP(Module):
         return np.array([getattr(n.b, field) for n in layer.neurons]) if self.bias else None
 
     def set_bias_vector(self, l: int, b: np.ndarray) -> None:
+        """Set ``b^(l)`` from ``n_l`` finite numbers (the MLP must have biases)."""
         layer = self._layer(l)
         if not self.bias:
             raise ValueError("this MLP was built with bias=False: it has no b^(l) to set")

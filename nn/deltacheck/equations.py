@@ -34,15 +34,18 @@ def relu_prime(z: Array) -> Array:
 
 
 def sigmoid(z: Array) -> Array:
+    """σ(x) = 1 / (1 + e^(−x))."""
     return 0.5 * (1.0 + np.tanh(0.5 * z))  # the same function as 1/(1+e^-z), without overflow
 
 
 def sigmoid_prime(z: Array) -> Array:
+    """σ'(x) = σ(x)(1 − σ(x))."""
     s = sigmoid(z)
     return s * (1.0 - s)
 
 
 def tanh_prime(z: Array) -> Array:
+    """tanh'(x) = 1 − tanh²(x)."""
     return 1.0 - np.tanh(z) ** 2
 
 

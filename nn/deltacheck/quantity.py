@@ -68,6 +68,7 @@ class Tolerances:
     fd_atol: float = 1e-8
 
     def describe(self) -> str:
+        """The tolerances in one line, as the report's header shows them."""
         return (
             f"formula vs autograd: |Δ| ≤ {self.atol:g} + {self.rtol:g}·|autograd|; finite differences "
             f"(4th-order central, h = {self.fd_eps:g}): |Δ| ≤ {self.fd_atol:g} + {self.fd_rtol:g}·|fd|"
@@ -118,12 +119,14 @@ class Quantity:
 
     @property
     def formula_ok(self) -> np.ndarray:
+        """Per entry: does the formula agree with autograd (all False when the rule failed)?"""
         if self.formula is None:
             return np.zeros(self.autograd.shape, dtype=bool)
         return self.agrees(self.formula)
 
     @property
     def at_kink(self) -> np.ndarray:
+        """Per entry: does a ReLU kink lie within the finite-difference stencil?"""
         if self.kinks is None:
             return np.zeros(self.autograd.shape, dtype=bool)
         return np.vectorize(lambda k: k is not None, otypes=[bool])(self.kinks)
@@ -153,22 +156,26 @@ class Quantity:
 
     @property
     def passed(self) -> bool:
+        """Computed, and no entry fails (kinks agree with autograd, which is enough)."""
         return bool(self.formula is not None and np.all(self.status != "fail"))
 
     @property
     def local_passed(self) -> bool:
+        """Does the rule alone, fed autograd's δ, agree with autograd everywhere?"""
         if self.local is None:
             return False
         return bool(np.all(self.agrees(self.local)))
 
     @property
     def abs_error(self) -> np.ndarray:
+        """|formula − autograd| per entry (NaN when the rule failed)."""
         if self.formula is None:
             return np.full(self.autograd.shape, np.nan)
         return np.abs(self.formula - self.autograd)
 
     @property
     def rel_error(self) -> np.ndarray:
+        """|formula − autograd| / |autograd| per entry (0 where they agree exactly)."""
         with np.errstate(divide="ignore", invalid="ignore"):
             rel = self.abs_error / np.abs(self.autograd)
         return np.where(self.abs_error == 0.0, 0.0, rel)
@@ -206,6 +213,7 @@ class Quantity:
         return out
 
     def to_dict(self) -> dict[str, Any]:
+        """The quantity as plain data: verdict, diagnosis, largest errors, every entry."""
         return {
             "quantity": self.symbol,
             "kind": self.kind.value,

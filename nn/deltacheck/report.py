@@ -56,6 +56,7 @@ class DeltaReport:
 
     @property
     def passed(self) -> bool:
+        """Every quantity of every layer agrees (the report is truthy then)."""
         return all(q.passed for q in self.quantities)
 
     def __bool__(self) -> bool:
@@ -76,6 +77,7 @@ class DeltaReport:
 
     @property
     def kinks(self) -> list[dict[str, Any]]:
+        """Every entry at a ReLU kink: compared with autograd only."""
         return [{"quantity": q.symbol, **e} for q in self.quantities for e in q.entries() if e["status"] == "kink"]
 
     def quantity(self, kind: Kind | str, layer: int) -> Quantity:
@@ -129,6 +131,7 @@ class DeltaReport:
         }
 
     def to_dict(self) -> dict[str, Any]:
+        """The whole report as plain data (what ``to_json`` writes; NaN and inf become null)."""
         return _plain(
             {
                 "passed": self.passed,
@@ -145,6 +148,7 @@ class DeltaReport:
         )
 
     def to_json(self, indent: int | None = 2) -> str:
+        """``to_dict()`` as JSON text (Unicode kept: δ, ∂)."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def render(self, color: bool = False) -> str:
