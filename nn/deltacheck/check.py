@@ -23,8 +23,9 @@ import numpy as np
 
 from nn.deltacheck import equations
 from nn.deltacheck.diagnose import NO_FINDING, Context, diagnose
+from nn.deltacheck.keys import Key, Kind
 from nn.deltacheck.oracles import DELTA_LOSSES, FiniteDifferenceCache, autograd_side, finite_differences, loss_name
-from nn.deltacheck.quantity import Key, Kind, Quantity, Tolerances
+from nn.deltacheck.quantity import Quantity, Tolerances
 from nn.deltacheck.report import DeltaReport
 from nn.deltacheck.rules import Rules, rules_named
 from nn.mlp import MLP

@@ -19,7 +19,8 @@ import numpy as np
 
 from nn.deltacheck import equations
 from nn.deltacheck.equations import Pass
-from nn.deltacheck.quantity import Key, Kind, Quantity
+from nn.deltacheck.keys import Key, Kind
+from nn.deltacheck.quantity import Quantity
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import numpy as np
 import autograd
 from autograd import Value
 from nn import losses
-from nn.deltacheck.quantity import Key, Kind
+from nn.deltacheck.keys import Key, Kind
 from nn.losses import reduce
 from nn.mlp import MLP
 

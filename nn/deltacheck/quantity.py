@@ -3,51 +3,20 @@
 ``Quantity`` holds one layer's ``δ^(l)`` (a row per sample), ``∂L/∂W^(l)`` or
 ``∂L/∂b^(l)`` computed three ways, and decides entry by entry whether they agree
 under the stated ``Tolerances``; ``nn.deltacheck.report.DeltaReport`` gathers them.
-Every step of the check addresses a quantity by its ``Key(kind, layer)``.
+Every step of the check addresses a quantity by its ``Key(kind, layer)`` (``nn.deltacheck.keys``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
 from autograd import Value
 from autograd.gradcheck import close
+from nn.deltacheck.keys import Key, Kind
 from nn.mlp import label
-
-
-class Kind(StrEnum):
-    """What a quantity is; a ``StrEnum``, so ``Kind.DELTA == "delta"`` and it serialises as ``"delta"``."""
-
-    DELTA = "delta"
-    WEIGHT = "weight"
-    BIAS = "bias"
-
-    @property
-    def symbol(self) -> str:
-        """δ, ∂L/∂W or ∂L/∂b."""
-        return {"delta": "δ", "weight": "∂L/∂W", "bias": "∂L/∂b"}[self.value]
-
-
-@dataclass(frozen=True)
-class Key:
-    """The address of one quantity: ``Key(Kind.DELTA, 2)`` is δ^(2). A plain string kind is accepted and checked."""
-
-    kind: Kind
-    layer: int
-
-    def __post_init__(self) -> None:
-        if self.kind not in tuple(Kind):
-            raise ValueError(f"no quantity of kind {self.kind!r}: the kinds are {', '.join(map(str, Kind))}")
-        object.__setattr__(self, "kind", Kind(self.kind))
-
-    @property
-    def symbol(self) -> str:
-        """The quantity in the notes' notation: ``δ^(2)``, ``∂L/∂W^(1)``."""
-        return f"{self.kind.symbol}^({self.layer})"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value
-from nn.deltacheck.quantity import Kind, Quantity, Tolerances
+from nn.deltacheck.keys import Kind
+from nn.deltacheck.quantity import Quantity, Tolerances
 from nn.deltacheck.render import render_html, render_text
 from nn.deltacheck.rules import Rules
 
