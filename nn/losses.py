@@ -43,6 +43,13 @@ def squared_error(z: Outputs, y: Target) -> Value:
     return autograd.sum((zk - yk) ** 2 for zk, yk in zip(zs, ys, strict=True))
 
 
+def half_squared_error(z: Outputs, y: Target) -> Value:
+    """``L = ½‖a − y‖²`` (Nielsen's quadratic cost): its δ is ``a − y`` times the output's σ'."""
+    zs = _outputs(z)
+    ys = _targets(y, len(zs), "half_squared_error")
+    return 0.5 * autograd.sum((zk - yk) ** 2 for zk, yk in zip(zs, ys, strict=True))
+
+
 def cross_entropy(z: Sequence[Value], y: int | Sequence[float]) -> Value:
     """Softmax cross-entropy on logits: ``L = −Σ_k y_k log p_k`` with ``p = softmax(z)``.
 
@@ -129,6 +136,7 @@ LossFunction = Callable[[Outputs, Target], Value]
 
 LOSSES: dict[str, LossFunction] = {
     "squared-error": squared_error,
+    "half-squared-error": half_squared_error,
     "cross-entropy": cross_entropy,
     "binary-cross-entropy": binary_cross_entropy,
     "hinge": hinge,
@@ -179,6 +187,7 @@ __all__ = [
     "binary_cross_entropy",
     "cross_entropy",
     "get_loss",
+    "half_squared_error",
     "hinge",
     "l2_penalty",
     "loss_name",
