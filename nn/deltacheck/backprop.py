@@ -39,12 +39,8 @@ def _call(backprop: Callable, layout: Layout, args: tuple, what: str) -> object:
         how = ("once per sample" if layout.per_sample else "once, with the whole batch") + f" ({layout.description})"
         raise BackpropOutputError(
             f"{what} raised {type(exc).__name__}: {exc}. With layout={layout.name!r} it is called {how}, here with "
-            f"arguments of shape {shapes}"
-            + (
-                "; if it expects one sample, use layout='notes' or 'nielsen'"
-                if not layout.per_sample
-                else "; if it expects the whole batch, use layout='batch'"
-            )
+            f"arguments of shape {shapes}. The layouts pass: 'notes' flat vectors (n,) and 'nielsen' (n, 1) columns, "
+            "one sample per call; 'batch' the whole batch, X as N × n"
         ) from exc
 
 
@@ -181,7 +177,7 @@ def _name(q: Quantity, layout: Layout, m: int) -> str:
         return layout.weight_name(q.layer, m)
     if q.kind == "bias":
         return layout.bias_name(q.layer, m)
-    return f"δ^({q.layer})" + (f" (read off {layout.bias_name(q.layer, m)})" if layout.name != "notes" else "")
+    return layout.delta_name(q.layer, m)
 
 
 def _diagnoses(quantities: list[Quantity], findings: dict, layout: Layout, m: int) -> list[str]:

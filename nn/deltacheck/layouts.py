@@ -67,14 +67,14 @@ class Layout:
     def weight_name(self, l: int, m: int) -> str:
         """The author's name for ``∂L/∂W^(l)`` of an ``m``-layer network, with the notes' name after it."""
         if self.name == "nielsen":
-            return f"nabla_w[{l - 1}] (nabla_w[{l - 1 - m}]; the book's layer {l + 1}; W^({l}) in the notes)"
+            return f"nabla_w[{l - 1}] (nabla_w[{l - 1 - m}], the book's layer {l + 1}; W^({l}) in the notes)"
         if self.name == "batch":
             return f"grads['W{l}'] (∂L/∂W^({l}))"
         return f"∂L/∂W^({l})"
 
     def bias_name(self, l: int, m: int) -> str:
         if self.name == "nielsen":
-            return f"nabla_b[{l - 1}] (nabla_b[{l - 1 - m}]; the book's layer {l + 1}; b^({l}) in the notes)"
+            return f"nabla_b[{l - 1}] (nabla_b[{l - 1 - m}], the book's layer {l + 1}; b^({l}) in the notes)"
         if self.name == "batch":
             return f"grads['b{l}'] (∂L/∂b^({l}))"
         return f"∂L/∂b^({l})"
@@ -82,7 +82,7 @@ class Layout:
     def delta_name(self, l: int, m: int) -> str:
         """The author's name for ``δ^(l)``, the error signal behind layer l's gradients."""
         if self.name == "nielsen":
-            return f"delta of the book's layer {l + 1} (δ^({l}) in the notes)"
+            return f"delta of the book's layer {l + 1} (δ^({l}) in the notes, read off nabla_b[{l - 1}])"
         if self.name == "batch":
             return f"{'dscores' if l == m else f'dhidden of layer {l}'} (δ^({l}), one row per sample)"
         return f"δ^({l})"

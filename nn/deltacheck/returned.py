@@ -39,6 +39,8 @@ class Gradients:
 
 def _split(out: object, returns: str, m: int, has_bias: bool, call: str) -> tuple[Sequence, Sequence | None]:
     """The weights part and the biases part of what ``backprop`` returned."""
+    if isinstance(out, tuple) and len(out) == 2 and isinstance(out[1], dict) and np.ndim(out[0]) == 0:
+        out = out[1]  # CS231n's TwoLayerNet.loss returns (loss, grads)
     if isinstance(out, dict):  # CS231n's grads dict: {'W1': …, 'b1': …}
         missing = [k for l in range(1, m + 1) for k in (f"W{l}", *((f"b{l}",) if has_bias else ())) if k not in out]
         if missing:
@@ -149,9 +151,12 @@ def read_gradients(
             hints.append("returns='b,W' (Nielsen's order: (nabla_b, nabla_w))")
         if hints or wrong:
             fit = f" They would fit {' or '.join(hints)}." if hints else ""
+            listed = wrong or list(grads.problems.values())
+            more = f"; and {len(listed) - 3} more" if len(listed) > 3 else ""
             raise BackpropOutputError(
                 f"{call} returned gradients of the wrong shape for layout={layout.name!r} ({layout.description}): "
-                + "; ".join(wrong or list(grads.problems.values()))
+                + "; ".join(listed[:3])
+                + more
                 + "."
                 + fit
             )
