@@ -139,10 +139,10 @@ LossFunction = Callable[[Outputs, Target], Value]
 
 LOSSES: dict[str, LossFunction] = {
     "squared-error": squared_error,
-    "half-squared-error": half_squared_error,
     "cross-entropy": cross_entropy,
     "binary-cross-entropy": binary_cross_entropy,
     "hinge": hinge,
+    "half-squared-error": half_squared_error,
 }
 """Every loss by the name the CLI and the δ check use."""
 

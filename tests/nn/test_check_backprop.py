@@ -5,8 +5,6 @@ with the layers below marked as inheriting it. The oracles are autograd and fini
 the report; the expected words are the diagnosis, never a number.
 """
 
-# ruff: noqa: N803, N806 - X, W as the authors write them
-
 from __future__ import annotations
 
 import numpy as np
@@ -82,7 +80,7 @@ def test_nielsen_sum_and_mean_both_pass_a_per_sample_backprop():
 
 
 def test_cs231n_bias_kept_as_one_row_is_accepted_not_called_a_mistake():
-    model, X, y, bp = cs231n_case()
+    _, X, y, bp = cs231n_case()
     assert bp(X, y)["b2"].shape == (1, 3)  # the author's (1, K)
     assert check_cs231n().passed
 
