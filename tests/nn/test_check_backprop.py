@@ -219,3 +219,23 @@ def test_a_correct_notes_backprop_never_raises_a_false_alarm(sizes, seed):
     W, b = model.export_weights(layout="notes")
     report = check_backprop(model, X, Y, lambda x, y: notes_style(W, b, x, y))
     assert report.passed, str(report)
+
+
+def test_cs231n_loss_and_grads_pair_is_read_and_a_dict_missing_keys_is_refused():
+    model, X, y, bp = cs231n_case()
+    kw = dict(layout="batch", loss="cross-entropy", reduction="mean", l2=0.05, targets="index")
+    assert check_backprop(model, X, y, lambda X, y: (1.23, bp(X, y)), **kw).passed
+    with pytest.raises(BackpropOutputError, match="a dict without b1"):
+        check_backprop(model, X, y, lambda X, y: {k: v for k, v in bp(X, y).items() if k != "b1"}, **kw)
+
+
+@settings(max_examples=15, deadline=None)
+@given(hidden=st.integers(1, 6), samples=st.integers(2, 7), seed=st.integers(0, 2**16))
+def test_a_correct_cs231n_backward_never_raises_a_false_alarm(hidden, samples, seed):
+    model, rng = _model([3, hidden, 3], seed=seed)
+    X, y = rng.normal(size=(samples, 3)), rng.integers(0, 3, size=samples)
+    W, b = model.export_weights(layout="batch")
+    params = {"W1": W[0], "b1": b[0], "W2": W[1], "b2": b[1]}
+    report = check_backprop(model, X, y, lambda X, y: cs231n_style(params, X, y, 0.1), layout="batch",
+                            loss="cross-entropy", reduction="mean", l2=0.1, targets="index")  # fmt: skip
+    assert report.passed, str(report)
