@@ -66,7 +66,7 @@ def _parts(sign: int, two: int, n: int, N: int, loss: str, reduction: str) -> st
         words.append("half the right value: a − y is the δ of ½‖a − y‖²; the loss ‖a − y‖² has δ = 2(a − y)"
                      if loss == "squared-error" else "half the right value (a factor of ½)")  # fmt: skip
     if sign == -1:
-        words.append("the sign is flipped (y − a written for a − y?)")
+        words.append("the sign is flipped (y − a written for a − y, or −∇L returned for ∇L?)")
     return "; ".join(words)
 
 
@@ -111,15 +111,21 @@ def _choose_delta(r: Replay, l: int, user: dict, candidates: Variants) -> tuple[
             c = _scaled(u_weight, rp.weight_gradient(r, l, D)) if not r.objective.l2 else None
         if c is not None and abs(c - 1.0) > 1e-6:
             tried.append(("; ".join(w for w in (words, factor_words(c, r)) if w), c * D, c))
-    best, best_score = None, 0
-    for words, D, _ in tried:
+    best, best_score, right_score = None, 0, 0
+    for k, (words, D, _) in enumerate(tried):
         fits = [_fit(u, T) for u, T in ((u_delta, D), (u_bias, D if u_bias is not None and u_bias.ndim == 2
                 else rp.bias_gradient(D)), (u_weight, rp.weight_gradient(r, l, D)))]  # fmt: skip
         score = 4 * bool(fits[0]) + 2 * bool(fits[1]) + bool(fits[2])
         if u_delta is not None and not fits[0]:
             score = 0  # a per-sample δ read off the bias gradient is known: it must match
+        if k == 0:
+            right_score = score
         if score > best_score:
             best, best_score = (words, D), score
+    if (
+        0 < right_score < 3 and best_score < 3
+    ):  # two partial explanations: the right line's wins, the other line is wrong
+        return tried[0][0], tried[0][1]
     return best
 
 
@@ -191,7 +197,8 @@ def _transposed_weight_words(r: Replay, l: int) -> str:
     if r.layout.name == "nielsen":
         right = f"np.dot(delta, activations[-l-1].transpose()), an n_{l} × n_{l - 1} matrix like w"
     elif r.layout.name == "batch":
-        right = f"X.T.dot(dscores) (h.T.dot(dscores)), an n_in × n_out matrix like W{l}"
+        source, signal = "X" if l == 1 else "h", "dscores" if l == r.m else "dhidden"
+        right = f"{source}.T.dot({signal}), an n_in × n_out matrix like W{l}"
     else:
         right = f"a^({l - 1})(δ^({l}))ᵀ, an n_{l - 1} × n_{l} matrix like W^({l})"
     return f"it is transposed: the layout needs {right}"

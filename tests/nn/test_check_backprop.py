@@ -239,3 +239,19 @@ def test_a_correct_cs231n_backward_never_raises_a_false_alarm(hidden, samples, s
     report = check_backprop(model, X, y, lambda X, y: cs231n_style(params, X, y, 0.1), layout="batch",
                             loss="cross-entropy", reduction="mean", l2=0.1, targets="index")  # fmt: skip
     assert report.passed, str(report)
+
+
+EDITS = [
+    # a single line of a right CS231n backward changed after the fact, and what the report must say about it
+    ("b2 negated", lambda g, N: {**g, "b2": -g["b2"]}, "grads['b2']", "sign is flipped"),
+    ("W1 transposed", lambda g, N: {**g, "W1": g["W1"].T}, "grads['W1']", "X.T.dot(dhidden)"),
+    ("b1 averaged again", lambda g, N: {**g, "b1": g["b1"] / N}, "grads['b1']", "divided by N = 6 twice"),
+]
+
+
+@pytest.mark.parametrize(("what", "edit", "where", "words"), EDITS, ids=[e[0] for e in EDITS])
+def test_a_mistake_in_one_gradient_line_is_pinned_to_that_line(what, edit, where, words):
+    model, X, y, bp = cs231n_case()
+    report = check_backprop(model, X, y, lambda X, y: edit(bp(X, y), len(X)), layout="batch", loss="cross-entropy",
+                            reduction="mean", l2=0.05, targets="index")  # fmt: skip
+    assert len(report.diagnoses) == 1 and report.diagnoses[0].startswith(where) and words in report.diagnoses[0]
