@@ -11,22 +11,23 @@ central differences of the same objective (``Quantity``), and diagnosed by repla
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from nn import delta as equations
-from nn.deltacheck import whole
+from nn.deltacheck import equations, whole
+from nn.deltacheck.diagnose import NO_FINDING, Finding, oracle_notes
 from nn.deltacheck.layouts import Layout, layout_named
 from nn.deltacheck.objective import Objective
-from nn.deltacheck.pending_oracles import autograd_side, finite_differences, oracle_notes
+from nn.deltacheck.oracles import autograd_side, finite_differences
+from nn.deltacheck.quantity import Key, Kind, Quantity, Tolerances
 from nn.deltacheck.replay import replay
+from nn.deltacheck.report import DeltaReport
 from nn.deltacheck.returned import BackpropOutputError, Gradients, read_gradients
+from nn.deltacheck.rules import Rules
 from nn.deltacheck.targets import Data, read_data
 from nn.mlp import MLP
-from nn.quantity import Quantity, Tolerances
-from nn.report import DeltaReport
-from nn.rules import Rules
 
 RETURNS = ("W,b", "b,W")
 
@@ -137,84 +138,101 @@ def check_backprop(
 
     total, traces, ag = autograd_side(model, data.X, data.Y, objective)
     fd = finite_differences(model, data.X, data.Y, objective, tol.fd_eps)
-    user: dict[tuple[str, int], np.ndarray] = {}
+    user, quantities = _quantities(model, grads, rows, ag, fd, traces, scale, tol)
+    r = replay(*equations.network_weights(model), data.X, data.Y, objective, model.activation, lay)
+    findings, diagnoses = _diagnoses(quantities, whole.diagnose_whole(r, user, has_bias), lay, m)
+    name = getattr(backprop, "__qualname__", type(backprop).__name__)
+    return DeltaReport(
+        quantities=[dataclasses.replace(q, **vars(findings.get(q.key, NO_FINDING))) for q in quantities],
+        diagnoses=diagnoses + oracle_notes(quantities),
+        rules=Rules(name=f"backprop {name}", description=lay.description),
+        loss=objective.loss,
+        model=repr(model),
+        n_samples=N,
+        tolerances=tol,
+        graph_root=total,
+        sample_losses=list(total.parents),
+        reduction=objective.reduction,
+        l2=objective.l2,
+        checked=f"{name}, layout {lay.name!r} ({lay.description})",
+        layout=lay.name,
+    )
+
+
+def _quantities(model: MLP, grads: Gradients, rows: list | None, ag: dict, fd: dict, traces: list, scale: float,
+                tol: Tolerances) -> tuple[dict[Key, np.ndarray], list[Quantity]]:  # fmt: skip
+    """The user's arrays by key (δ in the objective's units), and one ``Quantity`` per returned gradient."""
+    user: dict[Key, np.ndarray] = {}
     quantities = []
-    for l in range(m, 0, -1):
+    for l in range(len(model.layers), 0, -1):
         layer = model.layers[l - 1]
-        if rows is not None:
-            user["delta", l] = scale * rows[l]
-            quantities.append(Quantity(kind="delta", layer=l, autograd=ag["delta", l] / scale, formula=rows[l],
-                                       nodes=[t.z[l] for t in traces], tol=tol))  # fmt: skip
-        for kind in ("weight", "bias") if has_bias else ("weight",):
-            value = (grads.weights if kind == "weight" else grads.biases)[l]
-            user[kind, l] = value
-            if kind == "weight":
-                nodes = [[n.w[i] for n in layer.neurons] for i in range(sizes[l - 1])]
+        if rows is not None:  # per sample, the bias gradient is that sample's δ
+            key = Key(Kind.DELTA, l)
+            user[key] = scale * rows[l]
+            quantities.append(Quantity(key=key, autograd=ag[key] / scale, formula=rows[l], tol=tol,
+                                       nodes=[t.z[l] for t in traces]))  # fmt: skip
+        for kind in (Kind.WEIGHT, Kind.BIAS) if model.bias else (Kind.WEIGHT,):
+            key = Key(kind, l)
+            user[key] = value = (grads.weights if kind is Kind.WEIGHT else grads.biases)[l]
+            if kind is Kind.WEIGHT:
+                nodes = [[n.w[i] for n in layer.neurons] for i in range(len(layer.neurons[0].w))]
             else:
                 nodes = [[n.b for n in layer.neurons]]
-            problem = grads.problems.get((kind, l))
-            shape = ag[kind, l].shape
+            problem, shape = grads.problems.get(key), ag[key].shape
             quantities.append(
                 Quantity(
-                    kind=kind, layer=l, autograd=ag[kind, l], tol=tol, nodes=nodes,
+                    key=key, autograd=ag[key], tol=tol, nodes=nodes,
                     formula=None if problem else value, problem=problem, local_raw=value if problem else None,
                     finite_difference=np.array([[fd[v][0] for v in r] for r in nodes]).reshape(shape),
                     kinks=np.array([[fd[v][1] for v in r] for r in nodes], dtype=object).reshape(shape),
                 )
             )  # fmt: skip
-    r = replay(*equations.network_weights(model), data.X, data.Y, objective, model.activation, lay)
-    findings = whole.diagnose_whole(r, user, has_bias)
-    diagnoses = _diagnoses(quantities, findings, lay, m)
-    rules = Rules(name=f"backprop {getattr(backprop, '__qualname__', '')}".strip(), description=lay.description)
-    return DeltaReport(
-        quantities=quantities, diagnoses=diagnoses + oracle_notes(quantities), rules=rules, loss=objective.loss,
-        model=repr(model), n_samples=N, tolerances=tol, graph_root=total, sample_losses=list(total.parents),
-    )  # fmt: skip
+    return user, quantities
 
 
-def _name(q: Quantity, layout: Layout, m: int) -> str:
-    if q.kind == "weight":
-        return layout.weight_name(q.layer, m)
-    if q.kind == "bias":
-        return layout.bias_name(q.layer, m)
-    return layout.delta_name(q.layer, m)
+def _name(key: Key, layout: Layout, m: int) -> str:
+    if key.kind is Kind.WEIGHT:
+        return layout.weight_name(key.layer, m)
+    if key.kind is Kind.BIAS:
+        return layout.bias_name(key.layer, m)
+    return layout.delta_name(key.layer, m)
 
 
-def _diagnoses(quantities: list[Quantity], findings: dict, layout: Layout, m: int) -> list[str]:
-    """Set each failing quantity's diagnosis; the report's sentences, from the output down, inherited last."""
+def _diagnoses(
+    quantities: list[Quantity], verdicts: dict[Key, whole.Verdict], layout: Layout, m: int
+) -> tuple[dict[Key, Finding], list[str]]:
+    """A ``Finding`` per failing quantity, and the report's sentences: from the output down, inherited last."""
+    findings: dict[Key, Finding] = {}
     out, inherited = [], []
-    shown_delta: set[int] = set()
+    keys = {q.key for q in quantities}
     for q in quantities:
-        f, d = findings.get((q.kind, q.layer)), findings.get(("delta", q.layer))
-        if q.passed or f is None:
+        v, d = verdicts.get(q.key), verdicts.get(Key(Kind.DELTA, q.layer))
+        if q.passed or v is None:
             continue
-        hidden_delta = (
-            q.kind != "delta"
-            and d is not None
-            and d.status == "own"
-            and ("delta", q.layer) not in {(p.kind, p.layer) for p in quantities}
-        )
-        if hidden_delta and f.status != "own":  # the δ the function never returned is what is wrong
-            behind = [_name(p, layout, m).split(" (")[0] for p in quantities if p.layer == q.layer and not p.passed]
-            q.diagnosis = f"{layout.delta_name(q.layer, m)}, behind {' and '.join(behind)}: {d.words}."
-            if q.layer not in shown_delta:
-                shown_delta.add(q.layer)
-                out.append(q.diagnosis)
-        elif f.status == "inherited":
-            q.inherited = True
-            q.diagnosis = f"{_name(q, layout, m)}: computed from a wrong δ above it; its own line is right."
+        unseen_delta = q.kind is not Kind.DELTA and Key(Kind.DELTA, q.layer) not in keys
+        if unseen_delta and d is not None and d.status == "own" and v.status != "own":
+            # the δ the function never returned is the line that is wrong
+            behind = [_name(p.key, layout, m).split(" (")[0] for p in quantities if p.layer == q.layer and not p.passed]
+            text = f"{layout.delta_name(q.layer, m)}, behind {' and '.join(behind)}: {d.words}."
+            findings[q.key] = Finding(text)
+            if text not in out:
+                out.append(text)
+        elif v.status == "inherited":
+            findings[q.key] = Finding(
+                f"{_name(q.key, layout, m)}: computed from a wrong δ above it; its own line is right.", True
+            )
             inherited.append(q)
-        elif f.status == "own":
-            q.diagnosis = f"{_name(q, layout, m)}: {f.words}."
-            out.append(q.diagnosis)
+        elif v.status == "own":
+            findings[q.key] = Finding(f"{_name(q.key, layout, m)}: {v.words}.")
+            out.append(findings[q.key].diagnosis)
         else:
-            q.diagnosis = f"{_name(q, layout, m)}: wrong, below a δ that no known mistake explains."
-            out.append(q.diagnosis)
+            findings[q.key] = Finding(f"{_name(q.key, layout, m)}: wrong, below a δ that no known mistake explains.")
+            out.append(findings[q.key].diagnosis)
     if inherited:
-        names = ", ".join(_name(q, layout, m).split(" (")[0] for q in inherited)
+        names = ", ".join(_name(q.key, layout, m).split(" (")[0] for q in inherited)
         verb = "is" if len(inherited) == 1 else "are"
         out.append(
             f"Inherited: {names} {verb} wrong only because a δ above is: the right line applied to it gives what "
             "the backprop returned, so the error starts higher up."
         )
-    return out
+    return findings, out

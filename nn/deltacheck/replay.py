@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn import delta as equations
+from nn.deltacheck import equations
 from nn.deltacheck.layouts import Layout
 from nn.deltacheck.objective import Objective
 

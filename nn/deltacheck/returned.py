@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nn.deltacheck.layouts import LAYOUTS, Layout
+from nn.deltacheck.quantity import Key, Kind
 
 Array = np.ndarray
 
@@ -29,12 +30,12 @@ class BackpropOutputError(ValueError):
 class Gradients:
     """One call's gradients in the notes' shapes, layer 1..m at index 1..m (index 0 unused).
 
-    ``problems[(kind, l)]`` says why an array keeps a wrong shape (it is diagnosed, not compared).
+    ``problems[Key(kind, l)]`` says why an array keeps a wrong shape (it is diagnosed, not compared).
     """
 
     weights: list[Array | None]
     biases: list[Array | None]
-    problems: dict[tuple[str, int], str] = field(default_factory=dict)
+    problems: dict[Key, str] = field(default_factory=dict)
 
 
 def _split(out: object, returns: str, m: int, has_bias: bool, call: str) -> tuple[Sequence, Sequence | None]:
@@ -129,7 +130,7 @@ def read_gradients(
             grads.weights.append(layout.weight_to_notes(w))
         elif w.shape == expected[::-1]:
             grads.weights.append(layout.weight_to_notes(w))  # a transpose: kept, in the notes' orientation, to diagnose
-            grads.problems["weight", l] = f"{layout.weight_name(l, m)} has shape {w.shape}, expected {expected}"
+            grads.problems[Key(Kind.WEIGHT, l)] = f"{layout.weight_name(l, m)} has shape {w.shape}, expected {expected}"
         else:
             wrong.append(f"{layout.weight_name(l, m)} has shape {w.shape}, expected {expected}")
             grads.weights.append(None)
@@ -139,7 +140,9 @@ def read_gradients(
             grads.biases.append(layout.bias_to_notes(b))
         elif not layout.per_sample and b.shape == (n_samples, n) and n_samples > 1:
             grads.biases.append(b)  # one row per sample: not summed over the batch; kept to diagnose
-            grads.problems["bias", l] = f"{layout.bias_name(l, m)} has shape {b.shape}, expected ({n},) or (1, {n})"
+            grads.problems[Key(Kind.BIAS, l)] = (
+                f"{layout.bias_name(l, m)} has shape {b.shape}, expected ({n},) or (1, {n})"
+            )
         else:
             wrong.append(f"{layout.bias_name(l, m)} has shape {b.shape}, expected {layout.bias_shape(n)}")
             grads.biases.append(None)

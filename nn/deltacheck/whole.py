@@ -16,14 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from nn.deltacheck import replay as rp
+from nn.deltacheck.diagnose import _factor, _fits
+from nn.deltacheck.quantity import Key, Kind
 from nn.deltacheck.replay import Replay, Variants
-from nn.diagnose import _factor, _fits
 
 Array = np.ndarray
 
 
 @dataclass(frozen=True)
-class Finding:
+class Verdict:
     """What the replay says about one returned quantity: ``"ok"``, ``"own"``, ``"inherited"`` or ``"unknown"``."""
 
     status: str
@@ -99,7 +100,7 @@ def _describe(user: Array, templates: Variants, r: Replay) -> str | None:
 
 def _choose_delta(r: Replay, l: int, user: dict, candidates: Variants) -> tuple[str, Array] | None:
     """The δ^(l) that best explains the user's δ (per sample), bias and weight gradients at layer l."""
-    u_delta, u_bias, u_weight = user.get(("delta", l)), user.get(("bias", l)), user.get(("weight", l))
+    u_delta, u_bias, u_weight = user.get(Key(Kind.DELTA, l)), user.get(Key(Kind.BIAS, l)), user.get(Key(Kind.WEIGHT, l))
     tried = []
     for words, D in candidates:
         tried.append((words, D, 1.0))
@@ -129,9 +130,9 @@ def _choose_delta(r: Replay, l: int, user: dict, candidates: Variants) -> tuple[
     return best
 
 
-def diagnose_whole(r: Replay, user: dict[tuple[str, int], Array], has_bias: bool) -> dict[tuple[str, int], Finding]:
-    """A ``Finding`` for every quantity in ``user`` (keys ``("delta" | "weight" | "bias", l)``)."""
-    findings: dict[tuple[str, int], Finding] = {}
+def diagnose_whole(r: Replay, user: dict[Key, Array], has_bias: bool) -> dict[Key, Verdict]:
+    """A ``Verdict`` for every quantity in ``user`` (by ``Key``): ok, its own mistake, inherited, or unknown."""
+    findings: dict[Key, Verdict] = {}
     truth = [None] * (r.m + 1)
     truth[r.m] = rp.output_delta(r)
     for l in range(r.m - 1, 0, -1):
@@ -139,12 +140,12 @@ def diagnose_whole(r: Replay, user: dict[tuple[str, int], Array], has_bias: bool
     state: Array | None = truth[r.m]  # the δ the user's code had at the layer above (None: unknown)
     for l in range(r.m, 0, -1):
         if state is None:
-            for kind in ("delta", "weight", "bias"):
-                if (kind, l) in user:
-                    T = truth[l] if kind == "delta" else rp.weight_gradient(r, l, truth[l]) if kind == "weight" \
+            for kind in Kind:
+                if Key(kind, l) in user:
+                    T = truth[l] if kind is Kind.DELTA else rp.weight_gradient(r, l, truth[l]) if kind is Kind.WEIGHT \
                         else rp.bias_gradient(truth[l])  # fmt: skip
-                    ok = _fit(user[kind, l], T) and user[kind, l].shape == T.shape
-                    findings[kind, l] = Finding("ok" if ok else "unknown")
+                    ok = _fit(user[Key(kind, l)], T) and user[Key(kind, l)].shape == T.shape
+                    findings[Key(kind, l)] = Verdict("ok" if ok else "unknown")
             continue
         right = rp.output_delta(r) if l == r.m else rp.recursion(r, l, state)
         wrong = rp.output_variants(r) if l == r.m else rp.recursion_variants(r, l, state)
@@ -153,34 +154,34 @@ def diagnose_whole(r: Replay, user: dict[tuple[str, int], Array], has_bias: bool
         line = "output delta" if l == r.m else "recursion"
         if chosen is None:
             own = f"the {line} gives a δ^({l}) that no known mistake explains"
-            if ("delta", l) in user:
-                state = user["delta", l]
-                findings["delta", l] = Finding("own", own + _worst(user["delta", l], truth[l], "δ"))
+            if Key(Kind.DELTA, l) in user:
+                state = user[Key(Kind.DELTA, l)]
+                findings[Key(Kind.DELTA, l)] = Verdict("own", own + _worst(user[Key(Kind.DELTA, l)], truth[l], "δ"))
             else:
                 state = None
-                findings["delta", l] = Finding("own", own + "; the layers below cannot be told apart from it")
+                findings[Key(Kind.DELTA, l)] = Verdict("own", own + "; the layers below cannot be told apart from it")
         else:
             words, state = chosen
             status = "own" if words else ("inherited" if inherited else "ok")
-            findings["delta", l] = Finding(status, f"the {line} is wrong: {words}" if words else "")
-        delta_status = findings["delta", l].status
-        for kind in ("weight", "bias") if has_bias else ("weight",):
-            if (kind, l) not in user or state is None:
+            findings[Key(Kind.DELTA, l)] = Verdict(status, f"the {line} is wrong: {words}" if words else "")
+        delta_status = findings[Key(Kind.DELTA, l)].status
+        for kind in (Kind.WEIGHT, Kind.BIAS) if has_bias else (Kind.WEIGHT,):
+            if Key(kind, l) not in user or state is None:
                 continue
-            u = user[kind, l]
-            if kind == "bias" and u.ndim == 2:
+            u = user[Key(kind, l)]
+            if kind is Kind.BIAS and u.ndim == 2:
                 fits_rows = _fits(u, state)
                 words = (
                     "not summed over the batch: it has one row per sample (the δ of each sample); "
                     "∂L/∂b = Σ_s δ_s, np.sum(dscores, axis=0)" + ("" if fits_rows else ", and those rows are wrong too")
                 )
-                findings[kind, l] = Finding("own", words)
+                findings[Key(kind, l)] = Verdict("own", words)
                 continue
-            T = rp.weight_gradient(r, l, state) if kind == "weight" else rp.bias_gradient(state)
+            T = rp.weight_gradient(r, l, state) if kind is Kind.WEIGHT else rp.bias_gradient(state)
             if _fit(u, T) and u.shape == T.shape:
-                findings[kind, l] = Finding("ok" if delta_status == "ok" else "inherited")
+                findings[Key(kind, l)] = Verdict("ok" if delta_status == "ok" else "inherited")
                 continue
-            variants = rp.weight_variants(r, l, state) if kind == "weight" else rp.bias_variants(r, l, state)
+            variants = rp.weight_variants(r, l, state) if kind is Kind.WEIGHT else rp.bias_variants(r, l, state)
             words = _describe(u, [("", T), *variants], r)
             if u.shape != T.shape:
                 shape_words = _transposed_weight_words(r, l)
@@ -189,7 +190,7 @@ def diagnose_whole(r: Replay, user: dict[tuple[str, int], Array], has_bias: bool
                 words = _transposed_weight_words(r, l)
             if words is None:
                 words = "no known mistake matches" + _worst(u, T, kind)
-            findings[kind, l] = Finding("own", f"the {kind} gradient is wrong: {words}")
+            findings[Key(kind, l)] = Verdict("own", f"the {kind} gradient is wrong: {words}")
     return findings
 
 
