@@ -61,7 +61,8 @@ def _summary(q: Quantity) -> dict[str, str]:
     elif q.inherited:
         result = "FAIL (inherited)"
     else:
-        result = "FAIL (shape)" if q.formula is None and q.local is None else "FAIL"
+        shape = any(w in (q.local_problem or q.problem or "") for w in ("shape", "broadcast", "matmul", "aligned"))
+        result = ("FAIL (shape)" if shape else "FAIL (no numbers)") if q.formula is None and q.local is None else "FAIL"
     computed = q.formula is not None
     return {
         "layer": str(q.layer),
