@@ -44,8 +44,8 @@ def test_rules_get_N_and_class_indices_when_they_ask_for_them():
     assert {(t, n) for t, n in seen} == {(int, 5)}
     report = check_deltas(model, X, y, "cross-entropy", mean, reduction="sum", targets="index")
     assert "factor of N = 5 samples" in report.diagnoses[0]
-    report = check_deltas(model, X, y, "cross-entropy", CORRECT.replace(output_delta_cross_entropy=lambda z, y: softmax(z) - y),
-                          reduction="mean")  # fmt: skip
+    sum_rule = CORRECT.replace(output_delta_cross_entropy=lambda z, y: softmax(z) - y)
+    report = check_deltas(model, X, Y, "cross-entropy", sum_rule, reduction="mean")
     assert "the loss is a mean" in report.diagnoses[0]
 
 
@@ -69,7 +69,7 @@ def test_new_output_delta_mistakes_are_named(loss, rule, words):
 
 def test_the_transposed_recursion_on_a_square_layer_is_named():
     model, X, Y = random_case([2, 3, 3, 3], seed=3)
-    transposed = CORRECT.replace(backward_delta=lambda p, l, d: p.sigma_prime(p.z[l - 1]) * (p.W[l].T @ d))
+    transposed = CORRECT.replace(backward_delta=lambda p, layer, d: p.sigma_prime(p.z[layer - 1]) * (p.W[layer].T @ d))
     report = check_deltas(model, X, Y, rules=transposed)
     assert "Nielsen's Wᵀδ" in report.quantity("delta", 2).diagnosis
     assert "only the values show it" in report.quantity("delta", 1).diagnosis
