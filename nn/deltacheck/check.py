@@ -29,6 +29,7 @@ from nn.deltacheck.oracles import DELTA_LOSSES, FiniteDifferenceCache, autograd_
 from nn.deltacheck.quantity import Key, Kind, Quantity, Tolerances
 from nn.deltacheck.report import DeltaReport
 from nn.deltacheck.rules import Rules, rules_named
+from nn.deltacheck.rules_layout import in_layout
 from nn.deltacheck.targets import read_data
 from nn.mlp import MLP
 
@@ -123,6 +124,7 @@ def check_deltas(
     *,
     reduction: str = "sum",
     targets: str | None = None,
+    layout: str = "notes",
     tolerances: Tolerances | None = None,
     fd_cache: FiniteDifferenceCache | None = None,
 ) -> DeltaReport:
@@ -141,6 +143,8 @@ def check_deltas(
             ``reduction`` gets them (``nn.deltacheck.calls``).
         targets: what the output rules get as ``y``: ``"onehot"`` (float rows) or ``"index"`` (class
             indices, as given); None reads class indices for cross-entropy and gives the rules one-hot rows.
+        layout: the shapes your own rules are written in, ``"notes"`` or ``"nielsen"`` (W^(l) as
+            n_l × n_{l−1}, (n, 1) columns: ``nn.deltacheck.rules_layout``).
         tolerances: when two numbers count as equal (defaults stated in ``Tolerances``).
         fd_cache: keeps the finite differences for the next check of the same network and data
             (they do not depend on ``rules``); without one they are computed afresh.
@@ -151,6 +155,7 @@ def check_deltas(
     """
     objective = Objective.of(loss, reduction, 0.0, model)
     rules = rules_named(rules) if isinstance(rules, str) else rules
+    written = in_layout(rules, layout)  # the rules as the check runs them, in the notes' shapes
     tol = tolerances or Tolerances()
     indices = objective.loss == "cross-entropy" and np.ndim(Y) == 1 and np.issubdtype(np.asarray(Y).dtype, np.integer)
     data = read_data(model, X, Y, objective.loss, targets or ("index" if indices else "onehot"))
@@ -161,7 +166,7 @@ def check_deltas(
     sigma, model_sigma_prime = equations.ACTIVATIONS[model.activation]
     W, b = equations.network_weights(model)
     passes = [equations.forward(W, b, x, sigma, rules.sigma_prime or model_sigma_prime, objective.output) for x in X]
-    chain, local = _formula_sides(passes, data.given if targets == "index" else Y, objective, rules, ag)
+    chain, local = _formula_sides(passes, data.given if targets == "index" else Y, objective, written, ag)
 
     quantities = []
     for l in range(len(W) - 1, 0, -1):  # noqa: E741 - from the output down, as the notes do
@@ -192,7 +197,7 @@ def check_deltas(
                     tol=tol,
                 )
             )
-    context = Context(passes, Y, objective.loss, ag, model_sigma_prime, objective, model.activation)
+    context = Context(passes, Y, objective.loss, ag, model_sigma_prime, objective, model.activation, layout)
     found = diagnose(quantities, context)  # the findings, folded into copies of the quantities they are about
     return DeltaReport(
         quantities=[dataclasses.replace(q, **vars(found.findings.get(q.key, NO_FINDING))) for q in quantities],

@@ -36,6 +36,7 @@ class Context:
     model_sigma_prime: Callable[[np.ndarray], np.ndarray]
     objective: Objective = field(default_factory=lambda: Objective("squared-error"))
     hidden: str = "relu"  # the hidden layers' activation
+    layout: str = "notes"  # the layout the user's rules are written in
 
     def stacked(self, what: str, l: int) -> np.ndarray:  # noqa: E741
         """``z^(l)`` or ``a^(l)`` of every sample, N × n_l."""
@@ -162,12 +163,7 @@ def _recursion_templates(q: Quantity, ctx: Context) -> list[tuple[str, np.ndarra
     if W_next.shape[0] == W_next.shape[1]:  # Wᵀδ has the right shape only when W^(l+1) is square
         VT = np.array([p.W[l + 1].T @ d for p, d in zip(ctx.passes, ctx.autograd[Key(Kind.DELTA, l + 1)], strict=True)])
         templates.append(
-            (
-                f"it uses (W^({l + 1}))ᵀδ^({l + 1}) where the notes' layout (W^({l + 1}) is n_{l} × n_{l + 1}) needs "
-                f"W^({l + 1})δ^({l + 1}) — Nielsen's Wᵀδ is for his n_l × n_(l−1) matrices (W^({l + 1}) is square, "
-                "so only the values show it)",
-                ctx.model_sigma_prime(ctx.stacked("z", l)) * VT,
-            )
+            (rp.transposed_recursion_words(LAYOUTS[ctx.layout], l), ctx.model_sigma_prime(ctx.stacked("z", l)) * VT)
         )
     rule_sigma_prime = ctx.passes[0].sigma_prime
     if rule_sigma_prime is not ctx.model_sigma_prime:

@@ -135,7 +135,7 @@ def recursion_variants(r: Replay, l: int, D_above: Array) -> Variants:
     V, Wn = D_above @ r.W[l + 1].T, r.W[l + 1]
     variants: Variants = []
     if Wn.shape[0] == Wn.shape[1]:
-        variants.append((_transposed_recursion_words(r.layout, l), sigma_prime(r.Z[l]) * (D_above @ Wn)))
+        variants.append((transposed_recursion_words(r.layout, l), sigma_prime(r.Z[l]) * (D_above @ Wn)))
     variants.append((f"σ'(z^({l})) ⊙ is missing", V))
     if r.hidden != "linear":
         variants += [
@@ -151,7 +151,7 @@ def recursion_variants(r: Replay, l: int, D_above: Array) -> Variants:
     return variants
 
 
-def _transposed_recursion_words(layout: Layout, l: int) -> str:
+def transposed_recursion_words(layout: Layout, l: int) -> str:
     if layout.name == "nielsen":
         how = (
             f"it multiplies by w^{l + 2} where the layout needs its transpose: "

@@ -102,3 +102,28 @@ def test_targets_cross_entropy_cannot_judge_are_refused(Y, kw, words):
     model, X, _ = random_case([2, 3, 2], "cross-entropy", seed=1)
     with pytest.raises(ValueError, match=words):
         check_deltas(model, X, Y, "cross-entropy", **kw)
+
+
+def nielsen_rules(transpose=True):
+    """Per-line rules in Nielsen's shapes: w^l is n_l × n_{l−1}, every vector an (n, 1) column."""
+
+    def backward(p, layer, delta):
+        w = p.W[layer].transpose() if transpose else p.W[layer]
+        return np.dot(w, delta) * equations.sigmoid_prime(p.z[layer - 1])
+
+    return CORRECT.replace(
+        output_delta_half_squared_error=lambda z, y, a, sigma_prime: (a - y) * sigma_prime(z),
+        backward_delta=backward,
+        weight_gradient=lambda p, layer, delta: np.dot(delta, p.a[layer - 1].transpose()),
+        bias_gradient=lambda p, layer, delta: delta,
+    )
+
+
+def test_rules_written_in_nielsens_layout_are_checked_in_it():
+    model, X, Y = random_case([2, 3, 3, 2], activation="sigmoid", bias=True, seed=5)
+    assert check_deltas(model, X, Y, "half-squared-error", nielsen_rules(), layout="nielsen").passed
+    assert not check_deltas(model, X, Y, "half-squared-error", nielsen_rules(), layout="notes").passed
+    report = check_deltas(model, X, Y, "half-squared-error", nielsen_rules(transpose=False), layout="nielsen")
+    assert "np.dot(self.weights[-l+1].transpose(), delta)" in report.quantity("delta", 1).diagnosis
+    with pytest.raises(ValueError, match="layout='batch' is for a whole backprop"):
+        check_deltas(model, X, Y, "half-squared-error", nielsen_rules(), layout="batch")
