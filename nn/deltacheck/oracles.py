@@ -81,19 +81,22 @@ class FiniteDifferenceCache:
 
 
 def finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, objective: Objective, h: float) -> FiniteDifferences:
-    """Central differences of the objective for every parameter, and the ReLU kinks each one crosses."""
-    relu = "relu" in (model.activation, objective.output)
-    last = None if objective.output == "relu" else -1  # a ReLU output has kinks too
+    """Central differences of the objective for every parameter, and the kinks of σ (ReLU's 0) each one crosses."""
+    sigma = autograd.OPS.get(model.activation)  # None for "linear"
+    out_sigma = autograd.OPS.get(objective.output)  # the output layer's σ: a ReLU output has kinks too
+    kinks = tuple(dict.fromkeys([*(sigma.kinks if sigma else ()), *(out_sigma.kinks if out_sigma else ())]))
 
-    def evaluate() -> tuple[float, set[str]]:
-        positive: set[str] = set()
+    def evaluate() -> tuple[float, set[tuple[str, int]]]:
+        sides: set[tuple[str, int]] = set()
         with autograd.no_grad():
             traces = [model.trace(list(x)) for x in X]
             total = objective.total(model, traces, Y).data
-        if relu:  # which z are on the positive side of a kink
-            for s, t in enumerate(traces, start=1):
-                positive |= {f"{z.label} of sample {s}" for zl in t.z[1:last] for z in zl if z.data > 0.0}
-        return total, positive
+        for s, t in enumerate(traces, start=1):  # which piece of σ each z is on
+            for l, zl in enumerate(t.z[1:], start=1):  # noqa: E741
+                op = out_sigma if l == len(t.z) - 1 else sigma
+                if op is not None and op.kinks:
+                    sides |= {(f"{z.label} of sample {s}", op.piece([z.data])) for z in zl}
+        return total, sides
 
     out: FiniteDifferences = {}
     for p in model.parameters():
@@ -107,7 +110,8 @@ def finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, objective: Obje
                 sides.append(positive)
         finally:
             p.data = w
-        crossed = sorted(set.union(*sides) - set.intersection(*sides))
-        kink = f"{', '.join(crossed)} within ±{2 * h:g} of 0" if crossed else None
+        crossed = sorted({name for name, _ in set.union(*sides) - set.intersection(*sides)})
+        at = ", ".join(f"{k:g}" for k in kinks)
+        kink = f"{', '.join(crossed)} within ±{2 * h:g} of {at}" if crossed else None
         out[p] = (math.fsum(values) / (12.0 * h), kink)
     return out
