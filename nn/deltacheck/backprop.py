@@ -7,8 +7,6 @@ central differences of the same objective (``Quantity``), and diagnosed by repla
 (``nn.deltacheck.whole``). The result is a ``DeltaReport`` like ``check_deltas``'s.
 """
 
-# ruff: noqa: E741 - l is the notes' layer index
-
 from __future__ import annotations
 
 import dataclasses
@@ -18,10 +16,11 @@ import numpy as np
 
 from nn.deltacheck import equations, whole
 from nn.deltacheck.diagnose import NO_FINDING, Finding, oracle_notes
+from nn.deltacheck.keys import Key, Kind
 from nn.deltacheck.layouts import Layout, layout_named
 from nn.deltacheck.objective import Objective
 from nn.deltacheck.oracles import autograd_side, finite_differences
-from nn.deltacheck.quantity import Key, Kind, Quantity, Tolerances
+from nn.deltacheck.quantity import Quantity, Tolerances
 from nn.deltacheck.replay import replay
 from nn.deltacheck.report import DeltaReport
 from nn.deltacheck.returned import BackpropOutputError, Gradients, read_gradients

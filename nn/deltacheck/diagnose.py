@@ -20,9 +20,10 @@ import numpy as np
 from nn.deltacheck import equations
 from nn.deltacheck import replay as rp
 from nn.deltacheck.equations import Pass
+from nn.deltacheck.keys import Key, Kind
 from nn.deltacheck.layouts import LAYOUTS
 from nn.deltacheck.objective import Objective
-from nn.deltacheck.quantity import Key, Kind, Quantity
+from nn.deltacheck.quantity import Quantity
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Context:
     hidden: str = "relu"  # the hidden layers' activation
     layout: str = "notes"  # the layout the user's rules are written in
 
-    def stacked(self, what: str, l: int) -> np.ndarray:  # noqa: E741
+    def stacked(self, what: str, l: int) -> np.ndarray:
         """``z^(l)`` or ``a^(l)`` of every sample, N × n_l."""
         return np.array([getattr(p, what)[l] for p in self.passes])
 
@@ -110,8 +111,8 @@ def _match(F: np.ndarray, templates: list[tuple[str, np.ndarray]], q: Quantity, 
 def _replay(ctx: Context) -> rp.Replay:
     """The batch's forward pass as the whole-derivation replay reads it (rows are samples)."""
     p, m = ctx.passes[0], ctx.passes[0].m
-    Z = [None] + [ctx.stacked("z", l) for l in range(1, m + 1)]  # noqa: E741
-    A = [ctx.stacked("a", l) for l in range(m + 1)]  # noqa: E741
+    Z = [None] + [ctx.stacked("z", l) for l in range(1, m + 1)]
+    A = [ctx.stacked("a", l) for l in range(m + 1)]
     return rp.Replay(p.W, p.b, Z, A, ctx.Y, ctx.objective, ctx.hidden, LAYOUTS["notes"])
 
 
@@ -146,7 +147,7 @@ def _notes_output_templates(ctx: Context) -> list[tuple[str, np.ndarray]]:
 
 
 def _recursion_templates(q: Quantity, ctx: Context) -> list[tuple[str, np.ndarray]]:
-    l, sizes = q.layer, [len(a) for a in ctx.passes[0].a]  # noqa: E741
+    l, sizes = q.layer, [len(a) for a in ctx.passes[0].a]
     V = np.array([p.W[l + 1] @ d for p, d in zip(ctx.passes, ctx.autograd[Key(Kind.DELTA, l + 1)], strict=True)])
     templates = [("", ctx.model_sigma_prime(ctx.stacked("z", l)) * V), (f"σ'(z^({l})) ⊙ is missing", V)]
     for k in range(1, len(sizes)):
@@ -178,7 +179,7 @@ def _recursion_templates(q: Quantity, ctx: Context) -> list[tuple[str, np.ndarra
 
 def _mask_words(F: np.ndarray, q: Quantity, ctx: Context) -> str | None:
     """δ that differs from autograd only in which entries are zeroed: a wrong ReLU mask."""
-    l = q.layer  # noqa: E741
+    l = q.layer
     V = np.array([p.W[l + 1] @ d for p, d in zip(ctx.passes, ctx.autograd[Key(Kind.DELTA, l + 1)], strict=True)])
     tol = 1e-9 * max(float(np.max(np.abs(V), initial=0.0)), 1e-300)
     if F.shape == V.shape and np.all((np.abs(F) <= tol) | (np.abs(F - V) <= tol)):
@@ -191,7 +192,7 @@ def _mask_words(F: np.ndarray, q: Quantity, ctx: Context) -> str | None:
 
 def _weight_templates(q: Quantity, ctx: Context, shape: tuple[int, ...]) -> list[tuple[str, np.ndarray]]:
     """Every combination of the known outer-product mistakes that has the formula's shape."""
-    l, sigma = q.layer, ctx.passes[0].sigma  # noqa: E741
+    l, sigma = q.layer, ctx.passes[0].sigma
     A, D = ctx.stacked("a", l - 1), ctx.autograd[Key(Kind.DELTA, l)]
     a_forms = [("", A)]
     if l == 1:

@@ -10,8 +10,6 @@ A ``Layout`` turns the network's weights and one sample into the author's shapes
 gradients back into the notes' shapes, and names a layer the way the author's code does.
 """
 
-# ruff: noqa: E741 - l is the notes' layer index
-
 from __future__ import annotations
 
 from dataclasses import dataclass

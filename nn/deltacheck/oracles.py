@@ -15,8 +15,8 @@ import numpy as np
 
 import autograd
 from autograd import Value
+from nn.deltacheck.keys import Key, Kind
 from nn.deltacheck.objective import OBJECTIVE_LOSSES, Objective
-from nn.deltacheck.quantity import Key, Kind
 from nn.mlp import MLP
 
 DELTA_LOSSES = tuple(OBJECTIVE_LOSSES)
@@ -32,7 +32,7 @@ def autograd_side(
     total = objective.total(model, traces, Y)
     total.backward()
     values: dict[Key, np.ndarray] = {}
-    for l in range(1, len(model.layers) + 1):  # noqa: E741
+    for l in range(1, len(model.layers) + 1):
         values[Key(Kind.DELTA, l)] = np.array([[z.grad for z in t.z[l]] for t in traces])
         values[Key(Kind.WEIGHT, l)] = model.weight_matrix(l, grad=True)
         if model.bias:
@@ -92,7 +92,7 @@ def finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, objective: Obje
             traces = [model.trace(list(x)) for x in X]
             total = objective.total(model, traces, Y).data
         for s, t in enumerate(traces, start=1):  # which piece of σ each z is on
-            for l, zl in enumerate(t.z[1:], start=1):  # noqa: E741
+            for l, zl in enumerate(t.z[1:], start=1):
                 op = out_sigma if l == len(t.z) - 1 else sigma
                 if op is not None and op.kinks:
                     sides |= {(f"{z.label} of sample {s}", op.piece([z.data])) for z in zl}

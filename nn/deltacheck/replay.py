@@ -7,8 +7,6 @@ lists what one line gives when written wrong, as ``(words, array)`` pairs: the d
 hand-written backprop (``nn.deltacheck.whole``) looks for the one that reproduces the user's numbers.
 """
 
-# ruff: noqa: E741 - l is the notes' layer index
-
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -7,8 +7,6 @@ the derivation — a transposed ``∂L/∂W`` or, in the batch layout, a bias gr
 (not summed over the batch) — are kept, with a problem note, for the report to diagnose.
 """
 
-# ruff: noqa: E741 - l is the notes' layer index
-
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -16,8 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nn.deltacheck.keys import Key, Kind
 from nn.deltacheck.layouts import LAYOUTS, Layout
-from nn.deltacheck.quantity import Key, Kind
 
 Array = np.ndarray
 

@@ -56,7 +56,7 @@ def _output_rule(rule: Callable, layout: Layout) -> Callable:
 
 
 def _layer_rule(rule: Callable, layout: Layout, weight: bool = False) -> Callable:
-    def in_layout(p: Pass, l: int, delta: Array) -> object:  # noqa: E741
+    def in_layout(p: Pass, l: int, delta: Array) -> object:
         out = rule(_pass_in(p, layout), l, layout.sample(delta))
         if weight:
             return layout.weight_to_notes(np.asarray(out)) if np.ndim(out) == 2 else out

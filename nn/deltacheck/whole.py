@@ -7,8 +7,6 @@ inherited), or one of the known wrong lines, or either scaled by a constant (the
 the ½, a sign). That δ is carried down, so a mistake is named once, at the layer where it starts.
 """
 
-# ruff: noqa: E741 - l is the notes' layer index
-
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,7 +15,7 @@ import numpy as np
 
 from nn.deltacheck import replay as rp
 from nn.deltacheck.diagnose import _factor, _fits
-from nn.deltacheck.quantity import Key, Kind
+from nn.deltacheck.keys import Key, Kind
 from nn.deltacheck.replay import Replay, Variants
 
 Array = np.ndarray

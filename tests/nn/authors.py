@@ -1,4 +1,3 @@
-# ruff: noqa: E741 - the authors write l for the layer, W and X in capitals
 """Hand-written backprops in three authors' styles, written here for the tests, each with switchable mistakes.
 
 - ``NielsenStyle``: per sample, (n, 1) columns, ``w^l`` as n_l × n_{l−1}, sigmoid everywhere, the quadratic

@@ -21,7 +21,7 @@ from tests.nn.authors import NielsenStyle, cs231n_style, notes_style
 def _model(sizes, activation="relu", seed=1, **kw):
     rng = np.random.default_rng(seed)
     model = MLP(sizes[0], sizes[1:], activation=activation, seed=seed, **kw)
-    for l, n in enumerate(sizes[1:], start=1):  # noqa: E741
+    for l, n in enumerate(sizes[1:], start=1):
         model.set_bias_vector(l, rng.normal(0.0, 0.5, size=n))
     return model, rng
 
