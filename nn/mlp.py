@@ -193,6 +193,20 @@ class MLP(Module):
         for neuron, bj in zip(layer.neurons, b, strict=True):
             neuron.b.data = float(bj)
 
+    def export_weights(self, layout: str = "notes") -> tuple[list[np.ndarray], list[np.ndarray | None]]:
+        """``(weights, biases)``, one array per layer 1..m, in a hand-written backprop's layout.
+
+        ``"notes"``: ``W^(l)`` n_{l-1} × n_l, flat biases; ``"nielsen"``: n_l × n_{l-1} and (n, 1) columns,
+        ready for ``network.weights`` / ``network.biases``; ``"batch"`` (CS231n): n_in × n_out, flat biases.
+        Biases are None without them. Copies: changing them leaves the model alone.
+        """
+        from nn.deltacheck.layouts import export_weights  # the layouts live with the δ check
+
+        m = len(self.layers)
+        W = [None] + [self.weight_matrix(l) for l in range(1, m + 1)]
+        b = [None] + [self.bias_vector(l) for l in range(1, m + 1)]
+        return export_weights(W, b, layout)
+
     def __repr__(self) -> str:
         sizes = " → ".join(str(n) for n in self.sizes)
         return f"MLP({sizes}, activation={self.activation!r}, bias={self.bias}, output {self.output_activation})"
