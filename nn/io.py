@@ -52,7 +52,7 @@ def to_dict(model: MLP) -> dict[str, Any]:
     if not isinstance(model, MLP):
         raise TypeError(f"save() needs an MLP, got {type(model).__name__}")
     layers = []
-    for l in range(1, len(model.layers) + 1):  # noqa: E741 - the notes' layer index
+    for l in range(1, len(model.layers) + 1):
         entry: dict[str, Any] = {"W": model.weight_matrix(l).tolist()}
         if model.bias:
             entry["b"] = model.bias_vector(l).tolist()  # type: ignore[union-attr]
@@ -165,7 +165,7 @@ def from_dict(data: Any) -> MLP:
     full = [n_inputs, *sizes]
     keys = {"W", "b"} if bias else {"W"}
     weights, biases = [], []
-    for l, entry in enumerate(layers, start=1):  # noqa: E741 - the notes' layer index
+    for l, entry in enumerate(layers, start=1):
         where = f"layers[{l - 1}]"
         if isinstance(entry, dict) and not bias and "b" in entry:
             raise FileFormatError('has "b" but the architecture says bias=false', where)
@@ -177,7 +177,7 @@ def from_dict(data: Any) -> MLP:
             biases.append(_matrix(entry["b"], (full[l],), f"{where}.b", f"b^({l})"))
     # Everything is checked (and the sizes match the data, so they are sane): build and fill.
     model = MLP(n_inputs, sizes, activation=activation, bias=bias, seed=0, output_activation=output_activation)
-    for l, W in enumerate(weights, start=1):  # noqa: E741
+    for l, W in enumerate(weights, start=1):
         model.set_weight_matrix(l, W)
         if bias:
             model.set_bias_vector(l, biases[l - 1])

@@ -46,6 +46,13 @@ def squared_error(z: Outputs, y: Target) -> Value:
     return autograd.sum((zk - yk) ** 2 for zk, yk in zip(zs, ys, strict=True))
 
 
+def half_squared_error(z: Outputs, y: Target) -> Value:
+    """``L = ½‖a − y‖²`` (Nielsen's quadratic cost): its δ is ``a − y`` times the output's σ'."""
+    zs = _outputs(z)
+    ys = _targets(y, len(zs), "half_squared_error")
+    return 0.5 * autograd.sum((zk - yk) ** 2 for zk, yk in zip(zs, ys, strict=True))
+
+
 def cross_entropy(z: Sequence[Value], y: int | Sequence[float]) -> Value:
     """Softmax cross-entropy on logits: ``L = −Σ_k y_k log p_k`` with ``p = softmax(z)``.
 
@@ -155,6 +162,7 @@ LOSSES: dict[str, LossFunction] = {
     "cross-entropy": cross_entropy,
     "binary-cross-entropy": binary_cross_entropy,
     "hinge": hinge,
+    "half-squared-error": half_squared_error,
 }
 """Every loss by the name the CLI and the δ check use."""
 
@@ -202,6 +210,7 @@ __all__ = [
     "binary_cross_entropy",
     "cross_entropy",
     "get_loss",
+    "half_squared_error",
     "hinge",
     "l2_penalty",
     "loss_name",

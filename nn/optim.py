@@ -60,10 +60,12 @@ class Optimizer:
 
     @property
     def lr(self) -> float:
+        """The learning rate; setting it checks it is a positive number."""
         return self._lr
 
     @lr.setter
     def lr(self, value: float) -> None:
+        """None"""
         self._lr = check_positive("lr", value)
 
     def zero_grad(self) -> None:
@@ -72,6 +74,7 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
+        """Update every parameter from its ``.grad``."""
         raise NotImplementedError
 
     def _name(self, i: int) -> str:

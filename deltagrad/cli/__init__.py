@@ -81,6 +81,7 @@ class _Guarded:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``deltagrad`` parser, with one subparser per subcommand module."""
     parser = _Parser(
         prog="deltagrad",
         description="Check hand-derived backpropagation (the δ equations) against automatic differentiation.",

@@ -24,6 +24,7 @@ MAX_WORK = 2e7  # weights² × samples: 2,3,3,2 on 4 samples is 1e4; 2,30,30,2 o
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``deltagrad check`` and its options."""
     names = ", ".join(RULE_SETS)
     p = subparsers.add_parser(
         "check",
@@ -86,6 +87,7 @@ def list_rules() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check the rules on a seeded random network: 0 if all agree, 1 if not."""
     if args.rules == "list":
         print(list_rules())
         return 0

@@ -26,6 +26,7 @@ MAX_NOISE = 1e6  # beyond this the noise swamps any dataset (and 1e308 makes its
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``deltagrad train`` and its options."""
     p = subparsers.add_parser(
         "train",
         help="train an MLP on a toy dataset (moons, circles, spirals, xor, blobs)",
@@ -98,6 +99,7 @@ def _check(args: argparse.Namespace) -> tuple[str, list[int]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Train a network on a built-in dataset, report its accuracy, save it if asked."""
     loss, sizes = _check(args)
     options: dict[str, object] = {}
     if args.noise is not None:
