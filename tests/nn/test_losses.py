@@ -29,6 +29,8 @@ def _torch_loss(torch, name, z, y):
     t = torch.tensor(y, dtype=torch.float64) if not isinstance(y, int) else torch.tensor([y])
     if name == "squared-error":
         return ((z - t) ** 2).sum()
+    if name == "half-squared-error":
+        return 0.5 * ((z - t) ** 2).sum()
     if name == "cross-entropy":
         return F.cross_entropy(z[None], t if isinstance(y, int) else t[None], reduction="sum")
     if name == "binary-cross-entropy":
