@@ -23,17 +23,22 @@ import warnings
 from collections.abc import Callable, Mapping
 
 from autograd import value
-from autograd.ops import OPS
+from autograd.ops import OPS, Op
 from autograd.value import Value
 
+OPERATOR_OPS = frozenset({"neg", "powc"})
+"""One-input ops written as operators (``-x``, ``x ** 2``), not called by name."""
+
+
+def _caller(op: Op) -> Callable[[Value | float], Value]:
+    return lambda x: value.apply(op, x)
+
+
 FUNCTIONS: dict[str, Callable[[Value | float], Value]] = {
-    "exp": value.exp,
-    "log": value.log,
-    "tanh": value.tanh,
-    "sigmoid": value.sigmoid,
-    "relu": value.relu,
+    name: _caller(op) for name, op in OPS.items() if op.arity == 1 and name not in OPERATOR_OPS
 }
-"""The one-argument functions an expression may call; ``sum(...)`` and ``dot([...], [...])`` are also allowed."""
+"""The one-argument functions an expression may call, read from the op table (a new op appears by itself);
+``sum(...)`` and ``dot([...], [...])`` are also allowed."""
 
 _BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
 _PYTHON_OP = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}
@@ -260,4 +265,4 @@ def _allowed() -> str:
     return ", ".join(f"{f}()" for f in (*FUNCTIONS, "sum", "dot"))
 
 
-__all__ = ["FUNCTIONS", "ExpressionError", "parse"]
+__all__ = ["FUNCTIONS", "OPERATOR_OPS", "ExpressionError", "parse"]
