@@ -10,6 +10,7 @@ Note: this package is deltagrad's ``autograd``, not HIPS autograd (same import n
 from autograd.backward import backward, grad, topological_order
 from autograd.errors import BackwardError, DomainError, OverflowInOpError
 from autograd.expression import ExpressionError, parse
+from autograd.formula import DerivativeReport, check_derivative
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 from autograd.ops import OPS, Op
 from autograd.value import (
@@ -29,6 +30,7 @@ from autograd.value import (
 __all__ = [
     "OPS",
     "BackwardError",
+    "DerivativeReport",
     "DomainError",
     "ExpressionError",
     "GradcheckError",
@@ -38,6 +40,7 @@ __all__ = [
     "Value",
     "apply",
     "backward",
+    "check_derivative",
     "dot",
     "exp",
     "grad",

@@ -1,0 +1,289 @@
+"""LaTeX (and plain math text) to a formula tree, with a small lark grammar of our own; never ``eval``.
+
+Reads what a person writes for a derivative: ``x\\,(1-\\tanh^2(xw+b))``,
+``\\frac{1}{2}\\sigma(x)\\cdot(1-\\sigma(x))``, ``$2x e^{x^2}$``, ``x·(1 − tanh(x·w + b)²)``.
+Juxtaposition is a product and every letter is its own name (``xw`` is x·w, as in
+LaTeX); ``w_1`` and ``w_{12}`` are names; ``e^{…}`` is exp. The functions are the op
+table's one-input ops (``autograd.expression.FUNCTIONS``) plus their usual spellings
+(``\\ln``, ``\\sigma``, ``\\operatorname{ReLU}``), so a new op is readable without an edit here.
+A function applied without brackets takes the next factor: ``\\ln x^2`` is ln(x²).
+Every syntax error is an ``ExpressionError`` with the column and a caret.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lark import Lark, Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import VisitError
+from lark.visitors import Transformer_NonRecursive
+
+from autograd.expression import FUNCTIONS, MAX_DEPTH, MAX_LENGTH, ExpressionError
+from autograd.formula.tree import GREEK_LETTERS, Node
+
+SPELLINGS = {"ln": "log", "sigma": "sigmoid", "σ": "sigmoid", "logistic": "sigmoid"}
+"""Other names for the op table's functions (case is ignored inside ``\\operatorname{…}``, ``\\text{…}``)."""
+GREEK = [*GREEK_LETTERS, "varepsilon", "vartheta", "varphi"]
+_UNICODE_GREEK = "".join(GREEK_LETTERS.values())
+_GREEK_NAMES = list(GREEK_LETTERS)
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def _function_words() -> list[str]:
+    return sorted({*FUNCTIONS, *SPELLINGS} - {"σ"}, key=len, reverse=True)
+
+
+def _listed() -> str:
+    return ", ".join(FUNCTIONS) + r" (also written \ln, \sigma, \operatorname{ReLU})"
+
+
+def _grammar() -> str:
+    words = "|".join(_function_words())
+    greek = "|".join(GREEK)
+    return rf"""
+?start: sum
+
+?sum: term
+    | sum PLUS term    -> add
+    | sum MINUS term   -> sub
+
+?term: signed
+    | term TIMES signed   -> mul
+    | term DIVIDE signed  -> div
+    | term factor         -> mul
+
+?signed: MINUS signed  -> neg
+    | PLUS signed      -> pos
+    | factor
+    | BAR sum BAR                           -> abs
+    | BAR sum BAR POW exponent              -> abs_pow
+
+?factor: power | bare_call
+
+?power: atom
+    | atom POW exponent  -> pow
+    | atom SUPERSCRIPT   -> pow_digits
+
+?exponent: atom | MINUS atom -> neg | PLUS atom -> pos
+
+?atom: group
+    | FUNC "(" sum ")"                      -> call
+    | FUNC POW exponent "(" sum ")"         -> call_pow
+    | FUNC SUPERSCRIPT "(" sum ")"          -> call_pow_digits
+    | "(" sum ")"
+
+?group: NUMBER              -> number
+    | WORD                  -> word
+    | GREEK                 -> greek
+    | TEXTNAME              -> textname
+    | "{{" sum "}}"
+    | "[" sum "]"
+    | FRAC "{{" sum "}}" "{{" sum "}}"      -> frac
+    | SQRT "{{" sum "}}"                    -> sqrt
+    | UNKNOWN                               -> unknown
+
+bare_call: FUNC bare_power
+    | FUNC POW exponent bare_power          -> bare_call_pow
+    | FUNC SUPERSCRIPT bare_power           -> bare_call_pow_digits
+
+?bare_power: group | group POW exponent -> pow | group SUPERSCRIPT -> pow_digits
+
+FUNC.4: /\\(?:exp|ln|log|tanh|sigma|sin|cos|{words})(?![A-Za-z])/
+      | /\\(?:operatorname|mathrm|text)\{{(?i:{words})\}}/
+      | /(?:{words})(?![A-Za-z])/
+      | "σ"
+GREEK.3: /(?:\\(?:{greek})(?![A-Za-z])|[{_UNICODE_GREEK}])(?:_(?:\{{[A-Za-z0-9]+\}}|[A-Za-z0-9]))?/
+FRAC.3: /\\[dt]?frac(?![A-Za-z])/
+SQRT.3: /\\sqrt(?![A-Za-z])/
+TIMES.3: "*" | /\\(?:cdot|times)(?![A-Za-z])/ | "·" | "×" | "⋅"
+TEXTNAME.2: /\\(?:operatorname|mathrm|text)\{{[A-Za-z][A-Za-z0-9]*\}}/
+UNKNOWN.1: /\\[A-Za-z]+/
+POW.4: "^" | "**"
+SUPERSCRIPT: /[⁰¹²³⁴⁵⁶⁷⁸⁹]+/
+PLUS: "+"
+MINUS: "-" | "−" | "–"
+DIVIDE.3: "/" | "÷" | /\\div(?![A-Za-z])/
+BAR: "|" | /\\[lr]vert(?![A-Za-z])/ | "\\|"
+NUMBER: /\d+(?:\.\d*)?|\.\d+/
+WORD: /[A-Za-z]+(?:_(?:\{{[A-Za-z0-9]+\}}|[A-Za-z0-9]))?/
+
+IGNORED.5: /\s+/ | /\\[,;:! ]/ | /\\q?quad(?![A-Za-z])/ | /\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])/ | "$"
+%ignore IGNORED
+"""
+
+
+class _Build(Transformer_NonRecursive):
+    """Each rule's node, bottom-up without recursion (a long sum is a deep tree), or an error at its column."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def _error(self, reason: str, token: Token) -> ExpressionError:
+        return ExpressionError(reason, self.text, token.line or 1, token.column or 1, len(str(token)))
+
+    def number(self, items):
+        return Node("num", float(items[0]))
+
+    def word(self, items):
+        letters, _, subscript = str(items[0]).partition("_")
+        names = list(letters)
+        if subscript:
+            names[-1] += "_" + subscript.strip("{}")
+        node = Node("name", names[0])
+        for name in names[1:]:  # xw is x·w, as in LaTeX
+            node = Node("mul", None, (node, Node("name", name)))
+        return node
+
+    def greek(self, items):
+        text, _, subscript = str(items[0]).lstrip("\\").partition("_")
+        name = _GREEK_NAMES[_UNICODE_GREEK.index(text)] if text in _UNICODE_GREEK else text
+        return Node("name", name + ("_" + subscript.strip("{}") if subscript else ""))
+
+    def textname(self, items):
+        return Node("name", str(items[0]).split("{")[1].rstrip("}"))
+
+    def unknown(self, items):
+        raise self._error(
+            f"unknown command {items[0]}: the functions are {_listed()}; "
+            r"write products with \cdot, fractions with \frac{…}{…}",
+            items[0],
+        )
+
+    def add(self, items):
+        return Node("add", None, (items[0], items[2]))
+
+    def sub(self, items):
+        return Node("sub", None, (items[0], items[2]))
+
+    def mul(self, items):
+        return Node("mul", None, (items[0], items[-1]))
+
+    def div(self, items):
+        return Node("div", None, (items[0], items[2]))
+
+    def neg(self, items):
+        return Node("neg", None, (items[1],))
+
+    def pos(self, items):
+        return items[1]
+
+    def pow(self, items):
+        base, exponent = items[0], items[2]
+        if base == Node("name", "e"):  # e^{…} is exp(…)
+            return self._call_node("exp", exponent, items[1])
+        return Node("pow", None, (base, exponent))
+
+    def pow_digits(self, items):
+        return Node("pow", None, (items[0], Node("num", float(str(items[1]).translate(_SUPERSCRIPTS)))))
+
+    def frac(self, items):
+        return Node("div", None, (items[1], items[2]))
+
+    def sqrt(self, items):
+        return Node("pow", None, (items[1], Node("num", 0.5)))
+
+    def abs(self, items):  # |x| is not a factor of an implicit product (|x| |y| would be ambiguous)
+        return self._call_node("abs", items[1], items[0])
+
+    def abs_pow(self, items):
+        return Node("pow", None, (self.abs(items), items[4]))
+
+    def _call_node(self, name: str, arg: Node, token: Token) -> Node:
+        if name not in FUNCTIONS:
+            raise self._error(f"{name} is not an op of deltagrad's engine: the functions are {_listed()}", token)
+        return Node("call", name, (arg,))
+
+    def _call(self, token: Token, arg: Node, exponent: Node | None = None) -> Node:
+        text = str(token).lstrip("\\")
+        text = text.split("{")[1].rstrip("}").lower() if "{" in text else text
+        node = self._call_node(SPELLINGS.get(text, text), arg, token)
+        if exponent is None:
+            return node
+        if exponent in (Node("num", -1.0), Node("neg", None, (Node("num", 1.0),))):
+            raise self._error(
+                f"{token}^{{-1}} would be an inverse function, which deltagrad has not: write 1/{text}(…)", token
+            )
+        return Node("pow", None, (node, exponent))
+
+    def call(self, items):
+        return self._call(items[0], items[1])
+
+    def call_pow(self, items):
+        return self._call(items[0], items[3], items[2])
+
+    def call_pow_digits(self, items):
+        return self._call(items[0], items[2], Node("num", float(str(items[1]).translate(_SUPERSCRIPTS))))
+
+    bare_call = call
+    bare_call_pow = call_pow
+    bare_call_pow_digits = call_pow_digits
+
+
+_PARSERS: dict[tuple[str, ...], Lark] = {}
+
+
+def _parser() -> Lark:
+    key = tuple(FUNCTIONS)  # rebuilt if the op table grows (tests may add an op)
+    if key not in _PARSERS:
+        _PARSERS[key] = Lark(_grammar(), parser="lalr", lexer="contextual", propagate_positions=False)
+    return _PARSERS[key]
+
+
+def parse_latex(text: str) -> Node:
+    """The formula tree of ``text`` (LaTeX or plain math), or an ExpressionError pointing at the column."""
+    if not isinstance(text, str):
+        raise TypeError(f"a formula must be a str, got {type(text).__name__}")
+    if not text.strip().strip("$").strip():
+        raise ExpressionError("empty formula: write one such as x(1 - \\tanh^2(xw + b))", text)
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"formula longer than {MAX_LENGTH} characters", text, column=MAX_LENGTH + 1)
+    _check_depth(text)
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as exc:
+        raise _syntax_error(exc, text) from None
+    try:
+        return _Build(text).transform(tree)
+    except VisitError as exc:  # lark wraps what a rule raised
+        raise exc.orig_exc from None
+
+
+def _check_depth(text: str) -> None:
+    depth = 0
+    for column, char in enumerate(text, 1):
+        depth += char in "({[" if char in "({[" else -(char in ")}]")
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"formula nested more than {MAX_DEPTH} levels deep", text, column=column)
+
+
+_TERMINAL_WORDS = {
+    "RPAR": "')'", "LPAR": "'('", "RBRACE": "'}'", "LBRACE": "'{'", "RSQB": "']'", "LSQB": "'['",
+    "NUMBER": "a number", "WORD": "a name", "FUNC": "a function", "PLUS": "'+'", "MINUS": "'-'",
+    "TIMES": "'*'", "DIVIDE": "'/'", "POW": "'^'", "BAR": "'|'", "FRAC": r"\frac", "GREEK": "a Greek letter",
+}  # fmt: skip
+
+
+def _expected(names: set[str]) -> str:
+    words = sorted({_TERMINAL_WORDS.get(n, n.lower()) for n in names if n in _TERMINAL_WORDS})
+    return ", ".join(words[:6]) + (", …" if len(words) > 6 else "")
+
+
+def _syntax_error(exc: UnexpectedInput, text: str) -> ExpressionError:
+    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+        expected = _expected(set(getattr(exc, "expected", ()) or ()))
+        column = len(text.rstrip().rstrip("$").rstrip()) + 1  # just after the last symbol
+        return ExpressionError(f"the formula ends too early: expected {expected or 'more'}", text, column=column)
+    if isinstance(exc, UnexpectedCharacters):
+        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "?"
+        return ExpressionError(f"unexpected character {char!r}", text, exc.line, exc.column)
+    assert isinstance(exc, UnexpectedToken)
+    token = exc.token
+    expected = _expected(set(exc.expected))
+    hint = f": expected {expected}" if expected else ""
+    return ExpressionError(f"unexpected {str(token)!r}{hint}", text, token.line, token.column, len(str(token)))
+
+
+def looks_like_latex(text: str) -> bool:
+    """Backslashes, braces, ``^``, ``$`` or math symbols: not Python syntax."""
+    return bool(re.search(r"[\\{}^$·×−σ⁰¹²³⁴⁵⁶⁷⁸⁹|]", text))
