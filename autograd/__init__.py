@@ -13,6 +13,7 @@ from autograd.expression import ExpressionError, parse
 from autograd.formula import DerivativeReport, check_derivative
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 from autograd.ops import OPS, Op
+from autograd.softmax import logsumexp, neg_log_softmax
 from autograd.value import (
     Value,
     apply,
@@ -48,6 +49,8 @@ __all__ = [
     "gradgradcheck",
     "is_grad_enabled",
     "log",
+    "logsumexp",
+    "neg_log_softmax",
     "no_grad",
     "parse",
     "relu",
