@@ -38,7 +38,22 @@ FUNCTIONS: dict[str, Callable[[Value | float], Value]] = {
     name: _caller(op) for name, op in OPS.items() if op.arity == 1 and name not in OPERATOR_OPS
 }
 """The one-argument functions an expression may call, read from the op table (a new op appears by itself);
-``sum(...)`` and ``dot([...], [...])`` are also allowed."""
+``dot([...], [...])`` and the ``VARIADIC`` functions are also allowed."""
+
+
+def _needs_no_constant(op: Op) -> bool:
+    """Whether an n-ary op runs without a constant: ``logsumexp(x, y)`` does, ``neg_log_softmax`` needs a class."""
+    try:
+        op.forward(None, 0.0, 0.0)
+    except Exception:
+        return False
+    return True
+
+
+VARIADIC: dict[str, Op] = {
+    name: op for name, op in OPS.items() if op.arity is None and name != "dot" and _needs_no_constant(op)
+}
+"""The n-ary ops an expression may call with any number of arguments: ``sum(x, y)``, ``logsumexp(x, y, z)``."""
 
 _BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
 _PYTHON_OP = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}
@@ -176,7 +191,7 @@ class _Builder:
             if isinstance(node.value, int) and abs(node.value) > 1e308:
                 raise self.error("number too large for a float", node)
         elif isinstance(node, ast.Name):
-            if node.id in FUNCTIONS or node.id in ("sum", "dot"):
+            if node.id in FUNCTIONS or node.id in VARIADIC or node.id == "dot":
                 raise self.error(f"{node.id} is a function: call it, as in {node.id}(x)", node)
             if node.id not in self.leaves and node.id not in self.missing:
                 self.missing.append(node.id)
@@ -198,7 +213,7 @@ class _Builder:
 
     def _check_call(self, node: ast.Call, depth: int) -> None:
         name = node.func.id if isinstance(node.func, ast.Name) else None
-        if name not in FUNCTIONS and name not in ("sum", "dot"):
+        if name not in FUNCTIONS and name not in VARIADIC and name != "dot":
             raise self.error(f"only these functions can be called: {_allowed()}", node.func)
         if node.keywords:
             raise self.error(f"{name}() takes no keyword arguments", node.keywords[0])
@@ -208,8 +223,8 @@ class _Builder:
         args = node.args
         if name in FUNCTIONS and len(args) != 1:
             raise self.error(f"{name}() takes exactly one argument, got {len(args)}", node)
-        if name == "sum" and not args:
-            raise self.error("sum() needs at least one argument: sum(x, y, ...)", node)
+        if name in VARIADIC and not args:
+            raise self.error(f"{name}() needs at least one argument: {name}(x, y, ...)", node)
         if name == "dot":
             lists = args[:2]
             if len(args) not in (2, 3) or not all(isinstance(a, ast.List) for a in lists):
@@ -246,7 +261,7 @@ class _Builder:
                 bias = self.build(node.args[2]) if len(node.args) == 3 else None
                 return value.dot(a, w, bias)
             args = [self.build(arg) for arg in node.args]
-            return value.sum(args) if name == "sum" else FUNCTIONS[name](args[0])
+            return value.apply(VARIADIC[name], *args) if name in VARIADIC else FUNCTIONS[name](args[0])
         except ExpressionError:
             raise
         except (ArithmeticError, ValueError) as exc:  # DomainError, OverflowInOpError, and fsum's own errors
@@ -262,7 +277,7 @@ def _operator_span(node: ast.BinOp) -> ast.AST:
 
 
 def _allowed() -> str:
-    return ", ".join(f"{f}()" for f in (*FUNCTIONS, "sum", "dot"))
+    return ", ".join(f"{f}()" for f in (*FUNCTIONS, *VARIADIC, "dot"))
 
 
-__all__ = ["FUNCTIONS", "OPERATOR_OPS", "ExpressionError", "parse"]
+__all__ = ["FUNCTIONS", "OPERATOR_OPS", "VARIADIC", "ExpressionError", "parse"]
