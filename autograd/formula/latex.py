@@ -18,7 +18,7 @@ from lark import Lark, Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInp
 from lark.exceptions import VisitError
 from lark.visitors import Transformer_NonRecursive
 
-from autograd.expression import FUNCTIONS, MAX_DEPTH, MAX_LENGTH, ExpressionError
+from autograd.expression import FUNCTIONS, MAX_DEPTH, MAX_LENGTH, VARIADIC, ExpressionError
 from autograd.formula.tree import GREEK_LETTERS, Node
 
 SPELLINGS = {"ln": "log", "sigma": "sigmoid", "σ": "sigmoid", "logistic": "sigmoid"}
@@ -30,11 +30,11 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
 def _function_words() -> list[str]:
-    return sorted({*FUNCTIONS, *SPELLINGS} - {"σ"}, key=len, reverse=True)
+    return sorted({*FUNCTIONS, *VARIADIC, *SPELLINGS} - {"σ"}, key=len, reverse=True)
 
 
 def _listed() -> str:
-    return ", ".join(FUNCTIONS) + r" (also written \ln, \sigma, \operatorname{ReLU})"
+    return ", ".join([*FUNCTIONS, *VARIADIC]) + r" (also written \ln, \sigma, \operatorname{ReLU})"
 
 
 def _grammar() -> str:
@@ -68,6 +68,7 @@ def _grammar() -> str:
 
 ?atom: group
     | FUNC "(" sum ")"                      -> call
+    | FUNC "(" sum ("," sum)+ ")"           -> call_many
     | FUNC POW exponent "(" sum ")"         -> call_pow
     | FUNC SUPERSCRIPT "(" sum ")"          -> call_pow_digits
     | "(" sum ")"
@@ -189,12 +190,15 @@ class _Build(Transformer_NonRecursive):
     def abs_pow(self, items):
         return Node("pow", None, (self.abs(items), items[4]))
 
-    def _call_node(self, name: str, arg: Node, token: Token) -> Node:
-        if name not in FUNCTIONS:
+    def _call_node(self, name: str, arg: Node | list[Node], token: Token) -> Node:
+        args = tuple(arg) if isinstance(arg, list) else (arg,)
+        if name not in FUNCTIONS and name not in VARIADIC:
             raise self._error(f"{name} is not an op of deltagrad's engine: the functions are {_listed()}", token)
-        return Node("call", name, (arg,))
+        if name in FUNCTIONS and len(args) != 1:
+            raise self._error(f"{name} takes one argument, got {len(args)}", token)
+        return Node("call", name, args)
 
-    def _call(self, token: Token, arg: Node, exponent: Node | None = None) -> Node:
+    def _call(self, token: Token, arg: Node | list[Node], exponent: Node | None = None) -> Node:
         text = str(token).lstrip("\\")
         text = text.split("{")[1].rstrip("}").lower() if "{" in text else text
         node = self._call_node(SPELLINGS.get(text, text), arg, token)
@@ -208,6 +212,9 @@ class _Build(Transformer_NonRecursive):
 
     def call(self, items):
         return self._call(items[0], items[1])
+
+    def call_many(self, items):
+        return self._call(items[0], list(items[1:]))
 
     def call_pow(self, items):
         return self._call(items[0], items[3], items[2])

@@ -103,7 +103,7 @@ def _show(node: Node, symbols: dict, number, name, call, power) -> str:
         elif n.kind == "name":
             out[id(n)] = (name(str(n.value)), 5)
         elif n.kind == "call":
-            out[id(n)] = (call(n.value, out[id(n.args[0])][0]), 5)
+            out[id(n)] = (call(n.value, ", ".join(out[id(a)][0] for a in n.args)), 5)
         elif n.kind == "neg":
             text, p = out[id(n.args[0])]
             out[id(n)] = ("-" + (text if p > 3 else f"({text})"), 3)
@@ -138,7 +138,7 @@ def _latex(node: Node) -> str:
             out[id(n)] = _name_latex(str(n.value))
         elif n.kind == "call":
             name = _LATEX_FUNCTIONS.get(str(n.value), rf"\operatorname{{{n.value}}}")
-            out[id(n)] = f"{name}\\left({args[0]}\\right)"
+            out[id(n)] = f"{name}\\left({', '.join(args)}\\right)"
         elif n.kind == "neg":
             out[id(n)] = f"\\left(-{args[0]}\\right)"
         elif n.kind == "div":
@@ -176,17 +176,14 @@ def from_graph(value) -> Node:  # value: autograd.Value (duck-typed: tree.py imp
             node = Node("neg", None, args)
         elif name == "powc":
             node = Node("pow", None, (args[0], Node("num", v.arg)))
-        elif name in ("sum", "dot"):
+        elif name == "dot":
             n = len(args) // 2
-            if name == "sum":
-                terms = list(args)
-            else:  # dot: a_1..a_n, w_1..w_n and perhaps a bias
-                terms = [Node("mul", None, pair) for pair in zip(args[:n], args[n : 2 * n], strict=True)]
-                terms += list(args[2 * n :])
+            terms = [Node("mul", None, pair) for pair in zip(args[:n], args[n : 2 * n], strict=True)]
+            terms += list(args[2 * n :])  # a_1..a_n, w_1..w_n and perhaps a bias
             node = terms[0]
             for term in terms[1:]:
                 node = Node("add", None, (node, term))
         else:
-            node = Node("call", name, args[:1]) if len(args) == 1 else Node("call", name, args)
+            node = Node("call", name, args)  # sum(x, y), logsumexp(x, y) and the one-input functions
         done[id(v)] = node
     return done[id(value)]

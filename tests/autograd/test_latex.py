@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import parse
-from autograd.expression import FUNCTIONS, ExpressionError
+from autograd.expression import FUNCTIONS, VARIADIC, ExpressionError
 from autograd.formula import Formula, Node, parse_latex
 
 POINT = {"x": 0.7, "w": -1.3, "b": 0.4, "y": 1.9, "w_1": 0.35, "alpha": 0.6}
@@ -44,6 +44,7 @@ READINGS = [  # LaTeX or math text, and the same formula in Python syntax
     ("x·(1 − tanh(x·w + b)²)", "x*(1 - tanh(x*w + b)**2)"),
     ("σ(x)(1 − σ(x))", "sigmoid(x)*(1 - sigmoid(x))"),
     ("2x(1 - x)", "2*x*(1 - x)"),
+    (r"\operatorname{logsumexp}(x, 2y) + sum(x, y)", "logsumexp(x, 2*y) + x + y"),
     (r"\sigma'", None),  # a prime is not a scalar formula: refused below
 ]
 
@@ -118,6 +119,9 @@ def _grow(children: st.SearchStrategy) -> st.SearchStrategy:
         binary.map(lambda t: Node(t[0], None, (t[1], t[2]))),
         children.map(lambda a: Node("neg", None, (a,))),
         st.tuples(st.sampled_from(_SAFE), children).map(lambda t: Node("call", t[0], (t[1],))),
+        st.tuples(st.sampled_from(sorted(VARIADIC)), st.lists(children, min_size=1, max_size=3)).map(
+            lambda t: Node("call", t[0], tuple(t[1]))
+        ),
     )
 
 
@@ -131,6 +135,12 @@ def _reference(node: Node) -> float:
     if node.kind == "name":
         return POINT[node.value]
     a = [_reference(x) for x in node.args]
+    if node.kind == "call" and node.value in VARIADIC:  # a new n-ary op needs its definition here
+        definitions = {
+            "sum": math.fsum,
+            "logsumexp": lambda t: max(t) + math.log(math.fsum(math.exp(v - max(t)) for v in t)),
+        }
+        return definitions[node.value](a)
     if node.kind == "call":
         f = {"exp": math.exp, "tanh": math.tanh, "sigmoid": lambda t: 1 / (1 + math.exp(-t)),
              "relu": lambda t: max(t, 0.0), "sin": math.sin, "cos": math.cos, "abs": abs}[node.value]  # fmt: skip
