@@ -13,13 +13,13 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 from autograd.backward import grad, topological_order
 from autograd.errors import DomainError, OverflowInOpError
 from autograd.expression import ExpressionError
+from autograd.formula.diagnose import diagnose
 from autograd.formula.function import Formula
-from autograd.formula.report import DerivativeReport, Point, Tolerances
+from autograd.formula.report import DerivativeReport, Inner, Point, Tolerances
 from autograd.formula.tree import from_graph
 from autograd.value import Value
 
@@ -27,15 +27,6 @@ KINK_OPS = frozenset({"relu", "abs"})
 """Ops whose derivative jumps where their input is 0."""
 _UNDEFINED = (DomainError, OverflowInOpError, ExpressionError, ZeroDivisionError, OverflowError, ValueError)
 _MAX_INNER = 40  # inner parts of f tried as a forgotten chain-rule factor
-
-
-@dataclass
-class Inner:
-    """A part u of f that depends on wrt: its text and, per point, its value and ∂u/∂wrt."""
-
-    text: str
-    values: list[float]
-    slopes: list[float]
 
 
 def _derivative(f: Formula, point: Mapping[str, float], wrt: str, order: int) -> tuple[float, Value, Value]:
@@ -169,8 +160,6 @@ def check_derivative(
         ExpressionError: a text is not a formula (the message points at the column).
         ValueError, TypeError: wrt, at, order or samples are not usable; the message says how.
     """
-    from autograd.formula.diagnose import diagnose
-
     if order not in (1, 2):
         raise ValueError(f"order must be 1 or 2, got {order!r}")
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 0:

@@ -10,9 +10,8 @@ C right where some input or part of f is positive and wrong where it is negative
 
 from __future__ import annotations
 
-from autograd.formula.check import Inner
 from autograd.formula.function import Formula
-from autograd.formula.report import Point
+from autograd.formula.report import Inner, Point
 
 _REL = 1e-6
 

@@ -37,6 +37,15 @@ class Tolerances:
 
 
 @dataclass
+class Inner:
+    """A part u of f that depends on wrt: its text and, per point, its value and ∂u/∂wrt."""
+
+    text: str
+    values: list[float]
+    slopes: list[float]
+
+
+@dataclass
 class Point:
     """One point: the claim's value (or why it has none), autograd's, finite differences', a kink if any."""
 
