@@ -80,6 +80,12 @@ def _header(report: ReportLike) -> list[str]:
         f"rules: {report.rules.name} ({report.rules.description})",
         f"tolerances: {report.tolerances.describe()}",
     ]
+    texts = report.rules.texts
+    if texts:  # the rules as the user wrote them, typeset
+        lines[2] = (
+            f"loss: {report.loss}, summed over {report.n_samples} samples · rules: {report.rules.name}, from text:"
+        )
+        lines[3:3] = [f"    {line.unicode()}" for line in texts]
     return lines
 
 
@@ -158,10 +164,13 @@ def render_html(report: ReportLike) -> str:
         for s in summaries
     )
     header = _header(report)
+    texts = report.rules.texts
+    header = [line for line in header if not line.startswith("    ")]  # the rules' text: typeset below instead
     parts = [
         '<div class="deltagrad-report">',
         f'<p style="font-weight:bold;color:{colours["ok" if report.passed else "fail"]}">{e(header[0])}</p>',
         "<p>" + "<br>".join(e(line) for line in header[1:]) + "</p>",
+        *(f"<p>$${e(line.latex())}$$</p>" for line in texts),  # MathJax typesets these in Jupyter
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
     ]
     if report.diagnoses:
