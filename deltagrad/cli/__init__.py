@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-SUBCOMMANDS = ("demo", "check", "draw", "train")
+SUBCOMMANDS = ("demo", "check", "check_derivative", "draw", "train")
 
 
 class UsageError(Exception):

@@ -28,6 +28,7 @@ class Line(Protocol):
     rhs: Term
     var: str
     offset: int
+    gradient: bool
 
 
 LAYER = re.compile(r"\s*(?:(?P<var>[a-z])\s*(?:(?P<sign>[-+−])\s*(?P<offset>\d+))?|(?P<number>\d+))\s*")
@@ -70,14 +71,16 @@ class Evaluator:
         if var == "m":
             return ("m", offset)
         if var != self.line.var:
-            lhs = typeset(self.line.lhs, None, self.line.kind, latex=False)
+            hat = symbol.text.find("^")
+            column += symbol.text.find(var, hat) if hat >= 0 else 0  # the caret under the index itself
+            lhs = typeset(self.line.lhs, None, self.line.gradient, latex=False)
             raise self.ops.error(
                 f"the index {var} is not bound: the left side is {lhs}; did you mean {self.line.var}?", column
             )
         return ("v", offset)
 
     def _available(self, symbol: Symbol, d: Dim, column: int) -> None:
-        kind, lhs = self.line.kind, typeset(self.line.lhs, None, self.line.kind, latex=False)
+        kind, lhs = self.line.kind, typeset(self.line.lhs, None, self.line.gradient, latex=False)
         if kind == "output" and (symbol.base in ("W", "b", "x", "δ") or d != ("m", 0)):
             raise self.ops.error(
                 f"the output delta δ^(m) is computed from z^(m), y and p only, not {shown_symbol(symbol, False)}",
@@ -91,7 +94,7 @@ class Evaluator:
             given = ("v", self.line.offset + 1) if kind == "recursion" else ("v", self.line.offset)
             if kind == "forward" or d != given:
                 layer = _words(given, self.line.var)
-                wanted = typeset(Symbol("δ", (), layer, "", f"({layer})"), None, "", latex=False)
+                wanted = typeset(Symbol("δ", (), layer, "", f"({layer})"), None, False, latex=False)
                 slip = f": is the left side's ({self.line.lhs.layer}) a slip?" if kind in ("weight", "bias") else ""
                 raise self.ops.error(
                     f"the rule for {lhs} is given {wanted}, not {shown_symbol(symbol, False)}{slip}", column
@@ -149,7 +152,7 @@ class Evaluator:
             node, ready = stack.pop()
             if not ready and node.args:
                 stack.append((node, True))
-                stack.extend((a, False) for a in node.args)
+                stack.extend((a, False) for a in reversed(node.args))  # the leftmost first: errors read left to right
                 continue
             args = [done[id(a)] for a in node.args]
             text = _one(node, [a.text for a in args], latex=False)  # each operand as the user wrote it
@@ -203,7 +206,7 @@ class Evaluator:
         value, lhs = self.term(self.line.rhs), self.line.lhs
         d = self._layer(lhs, self.line.rhs.column)
         lhs_dims: tuple[Dim, ...] = ((d[0], d[1] - 1), d) if lhs.base == "W" else (d,)
-        shown = typeset(lhs, None, self.line.kind, latex=False)
+        shown = typeset(lhs, None, self.line.gradient, latex=False)
         if self.line.kind == "forward":
             shown += " (the forward pass is a^(l) = σ(z^(l)), z^(l) = (W^(l))ᵀ a^(l−1))"
         if lhs.indices:  # ∂L/∂w_ik^(l), δ_i^(l): the right side's indices must be among the left side's

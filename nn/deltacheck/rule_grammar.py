@@ -56,9 +56,9 @@ _BASES = {"\\delta": "δ", "δ": "δ", "delta": "δ", "z": "z", "a": "a", "W": "
 _BASES |= {"y": "y", "p": "p", "x": "x"}
 _SYMBOL = re.compile(
     r"(?P<base>\\delta|δ|delta|[zaWwbypx])(?![A-Za-z])"
-    r"(?:_(?P<sub1>\{[^{}]*\}|[A-Za-z0-9]))?"
+    r"(?:_(?P<sub1>\{[^{}]*\}|[a-z0-9]+|[A-Z]))?"
     r"(?:\^(?P<sup>\{\([^()]*\)\}|\([^()]*\)|\{\[[^\]]*\]\}|\[[^\]]*\]|\{[a-z](?:\s*[-+−]\s*\d+)?\}|[a-z](?![A-Za-z])))?"
-    r"(?:_(?P<sub2>\{[^{}]*\}|[A-Za-z0-9]))?"
+    r"(?:_(?P<sub2>\{[^{}]*\}|[a-z0-9]+|[A-Z]))?"
 )
 _SUM = (  # Σ_k, \sum_{k=1}^{n^{(j)}}: the index summed over, and an upper limit (two brace levels deep)
     r"(?:\\sum|Σ|∑)(?:_(?:\{\s*[a-z](?:\s*=[^{}]*)?\}|[a-z]))?"

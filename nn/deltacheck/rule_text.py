@@ -39,12 +39,13 @@ class RuleText:
     rhs: Term = field(repr=False)
     var: str = ""
     offset: int = 0
+    gradient: bool = False  # the left side is written ∂L/∂…
 
     def latex(self) -> str:
-        return typeset(self.lhs, self.rhs, self.kind, latex=True)
+        return typeset(self.lhs, self.rhs, self.gradient, latex=True)
 
     def unicode(self) -> str:
-        return typeset(self.lhs, self.rhs, self.kind, latex=False)
+        return typeset(self.lhs, self.rhs, self.gradient, latex=False)
 
     def __str__(self) -> str:
         return self.unicode()
@@ -72,8 +73,10 @@ class RuleText:
 def read_line(text: str, loss: str | None = None) -> RuleText:
     """One equation read and checked as far as it can be without a network (``RuleTextError`` otherwise)."""
     (side, lhs, column), rhs = parse_rule(text)
-    lhs_words = typeset(lhs, None, "", latex=False)
-    if side == "gradient":
+    lhs_words = typeset(lhs, None, side == "gradient", latex=False)
+    if side == "gradient" and lhs.base == "z":  # ∂L/∂z^(l) is δ^(l) by definition
+        kind = "output" if lhs.layer == "m" else "recursion"
+    elif side == "gradient":
         if lhs.base not in ("W", "b"):
             raise RuleTextError(
                 f"the left side ∂L/∂{lhs.base} is not a rule of the δ check: use δ^(l) = …, ∂L/∂W^(l) or ∂L/∂b^(l)",
@@ -114,7 +117,7 @@ def read_line(text: str, loss: str | None = None) -> RuleText:
         raise RuleTextError("the output delta is δ^(m), m the output layer", text, 1, column)
     if kind == "output":
         loss = loss or ("cross-entropy" if _uses_softmax(rhs) else "squared-error")
-    line = RuleText(text, kind, loss, lhs, rhs, var, offset)
+    line = RuleText(text, kind, loss, lhs, rhs, var, offset, side == "gradient")
     if kind == "definition":
         _check_definition(line, column)
     else:
@@ -135,7 +138,7 @@ def _uses_softmax(term: Term) -> bool:
 def _check_definition(line: RuleText, column: int) -> None:
     z = line.rhs.value
     if z.base != "z" or z.layer != line.lhs.layer or z.indices != line.lhs.indices:
-        shown = typeset(line.lhs, line.rhs, "", latex=False)
+        shown = typeset(line.lhs, line.rhs, False, latex=False)
         raise RuleTextError(f"{shown} is not the definition of δ: δ_i^(l) = ∂L/∂z_i^(l)", line.text, 1, column)
 
 

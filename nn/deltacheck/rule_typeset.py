@@ -27,8 +27,8 @@ def symbol(s: Symbol, latex: bool) -> str:
     return text + (f"^{sup.replace('-', '−')}" if sup else "")
 
 
-def _lhs(s: Symbol, kind: str, latex: bool) -> str:
-    if kind in ("weight", "bias"):
+def _lhs(s: Symbol, gradient: bool, latex: bool) -> str:
+    if gradient:
         return rf"\frac{{\partial L}}{{\partial {symbol(s, True)}}}" if latex else f"∂L/∂{symbol(s, False)}"
     return symbol(s, latex)
 
@@ -37,9 +37,9 @@ def _atomic(t: Term) -> bool:
     return t.kind in ("number", "symbol", "call", "exp") or (t.kind == "group" and t.value != "brace")
 
 
-def typeset(lhs: Symbol, rhs: Term | None, kind: str, latex: bool) -> str:
-    """``left = right`` (or the left side alone when ``rhs`` is None)."""
-    left = _lhs(lhs, kind, latex)
+def typeset(lhs: Symbol, rhs: Term | None, gradient: bool, latex: bool) -> str:
+    """``left = right`` (or the left side alone when ``rhs`` is None); ``gradient``: the left side is ∂L/∂…."""
+    left = _lhs(lhs, gradient, latex)
     return left if rhs is None else f"{left} = {term(rhs, latex)}"
 
 
@@ -63,7 +63,7 @@ def _one(t: Term, args: list[str], latex: bool) -> str:
     if k == "symbol":
         return symbol(t.value, latex)
     if k == "derivative":
-        return _lhs(t.value, "weight", latex)
+        return _lhs(t.value, True, latex)
     if k == "group" and t.value == "brace":
         return f"{{{args[0]}}}" if latex else args[0] if _atomic(t.args[0]) else f"({args[0]})"
     if k == "group":
