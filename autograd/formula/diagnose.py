@@ -43,14 +43,14 @@ def _factor_words(c: float) -> str:
 def _named(slopes: list[float], points: list[Point], inner: list[Inner]) -> str | None:
     """A name for the inner derivative: a constant, an input, or another part of f with the same values."""
     if all(abs(s - slopes[0]) <= _REL * max(1.0, abs(s)) for s in slopes):
-        return f"{slopes[0]:g}"
+        return f"{slopes[0]:g}".replace("-", "−")
     for name in points[0].values:
         values = [p.values[name] for p in points]
         if _fits(slopes, values):
             return name
         c = _factor(slopes, values)
         if c is not None:
-            return f"{c:g}·{name}"
+            return f"{c:g}·{name}".replace("-", "−")
     for part in inner:
         if _fits(slopes, part.values):
             return part.text

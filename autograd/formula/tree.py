@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 _PRECEDENCE = {"add": 1, "sub": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4}
 _PY = {"add": " + ", "sub": " - ", "mul": "*", "div": "/", "pow": "**"}
-_UNICODE = {"add": " + ", "sub": " − ", "mul": "·", "div": "/", "pow": "^"}
+_UNICODE = {"add": " + ", "sub": " − ", "mul": "·", "div": "/", "pow": "^", "neg": "−"}
 GREEK_LETTERS = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η", "theta": "θ",
     "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "tau": "τ",
@@ -99,14 +99,16 @@ def _show(node: Node, symbols: dict, number, name, call, power) -> str:
             continue
         if n.kind == "num":
             text = number(n.value)
-            out[id(n)] = (text, 5 if not text.startswith("-") else 3)
+            negative = text.startswith("-")
+            text = symbols.get("neg", "-") + text[1:] if negative else text
+            out[id(n)] = (text, 3 if negative else 5)
         elif n.kind == "name":
             out[id(n)] = (name(str(n.value)), 5)
         elif n.kind == "call":
             out[id(n)] = (call(n.value, ", ".join(out[id(a)][0] for a in n.args)), 5)
         elif n.kind == "neg":
             text, p = out[id(n.args[0])]
-            out[id(n)] = ("-" + (text if p > 3 else f"({text})"), 3)
+            out[id(n)] = (symbols.get("neg", "-") + (text if p > 3 else f"({text})"), 3)
         else:
             p = _PRECEDENCE[n.kind]
             (a, pa), (b, pb) = out[id(n.args[0])], out[id(n.args[1])]
