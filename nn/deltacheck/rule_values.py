@@ -110,7 +110,14 @@ class Ops:
         if a.indices is not None or b.indices is not None:
             raise self.error(self._mismatch(a, b, "a product cannot mix a matrix with indexed entries"), column)
         if a.dims[1] != b.dims[0]:
-            hint = " — for entry by entry write ⊙ (\\odot)" if a.dims == b.dims or ONE in (a.dims[1], b.dims[1]) else ""
+            hint = ""
+            if a.dims == b.dims or (a.dims[1] == ONE and a.dims[0] == b.dims[0]):
+                hint = " — for entry by entry write ⊙ (\\odot)"
+            elif a.text.endswith("ᵀ") and a.dims[0] == b.dims[0]:
+                hint = (
+                    " — without its ᵀ it fits: the notes' W^(l) is n_{l−1} × n_l (entry w_ij joins i of layer "
+                    "l−1 to j of layer l); Nielsen's and PyTorch's weight matrices are its transpose"
+                )
             raise self.error(
                 f"{a.text} {b.text} cannot be a matrix product: {a.text} is {self.shape(a)} and {b.text} is "
                 f"{self.shape(b)}; the columns of the first must match the rows of the second{hint}",

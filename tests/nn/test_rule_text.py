@@ -177,3 +177,12 @@ def test_the_report_shows_the_rules_typeset() -> None:
     assert r"$$\delta^{(m)} = z^{(m)} - y$$" in report._repr_html_()
     assert report.to_dict()["rules"]["text"][0]["unicode"] == "δ^(m) = z^(m) − y"
     assert r"$$\delta^{(m)} = z^{(m)} - y$$" in rules._repr_markdown_()
+
+
+def test_a_line_from_another_convention_is_told_which_one() -> None:
+    """Nielsen's network.py writes W^(l) as n_l × n_{l−1}: its δ^(l) = (W^(l+1))ᵀ δ^(l+1) ⊙ σ'(z^(l)) is the notes'
+    recursion with a ᵀ too many."""
+    with pytest.raises(RuleTextError, match="without its ᵀ it fits") as info:
+        Rules.from_text("δ^(l) = ((W^(l+1))^T δ^(l+1)) ⊙ σ'(z^(l))")
+    assert "write ⊙" not in str(info.value)
+    _same_report(Rules.from_text("δ^(l) = (W^(l+1) δ^(l+1)) ⊙ σ'(z^(l))"), "correct", "squared-error", [2, 3, 3, 2])
