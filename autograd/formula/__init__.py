@@ -2,7 +2,8 @@
 
 The pipeline, one file per step:
 
-- ``latex.py``: LaTeX or math text → a formula tree (a lark grammar of our own; never ``eval``);
+- ``grammar.py``: the lark grammar of LaTeX and math text, with the op table's function names in it;
+- ``latex.py``: LaTeX or math text → a formula tree (never ``eval``);
 - ``tree.py``: the tree, printed as Python syntax (for ``autograd.parse``), Unicode or LaTeX;
 - ``function.py``: ``Formula``: text or a function of Values, evaluated as a graph at a point;
 - ``check.py``: ``check_derivative``: the claim against autograd and finite differences, point by point;

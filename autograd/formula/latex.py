@@ -12,105 +12,23 @@ Every syntax error is an ``ExpressionError`` with the column and a caret.
 
 from __future__ import annotations
 
-import re
-
-from lark import Lark, Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark import Token, UnexpectedInput
 from lark.exceptions import VisitError
 from lark.visitors import Transformer_NonRecursive
 
-from autograd.expression import FUNCTIONS, MAX_DEPTH, MAX_LENGTH, VARIADIC, ExpressionError
-from autograd.formula.tree import GREEK_LETTERS, Node
-
-SPELLINGS = {"ln": "log", "sigma": "sigmoid", "σ": "sigmoid", "logistic": "sigmoid"}
-"""Other names for the op table's functions (case is ignored inside ``\\operatorname{…}``, ``\\text{…}``)."""
-GREEK = [*GREEK_LETTERS, "varepsilon", "vartheta", "varphi"]
-_UNICODE_GREEK = "".join(GREEK_LETTERS.values())
-_GREEK_NAMES = list(GREEK_LETTERS)
-_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-
-
-def _function_words() -> list[str]:
-    return sorted({*FUNCTIONS, *VARIADIC, *SPELLINGS} - {"σ"}, key=len, reverse=True)
-
-
-def _listed() -> str:
-    return ", ".join([*FUNCTIONS, *VARIADIC]) + r" (also written \ln, \sigma, \operatorname{ReLU})"
-
-
-def _grammar() -> str:
-    words = "|".join(_function_words())
-    greek = "|".join(GREEK)
-    return rf"""
-?start: sum
-
-?sum: term
-    | sum PLUS term    -> add
-    | sum MINUS term   -> sub
-
-?term: signed
-    | term TIMES signed   -> mul
-    | term DIVIDE signed  -> div
-    | term factor         -> mul
-
-?signed: MINUS signed  -> neg
-    | PLUS signed      -> pos
-    | factor
-    | BAR sum BAR                           -> abs
-    | BAR sum BAR POW exponent              -> abs_pow
-
-?factor: power | bare_call
-
-?power: atom
-    | atom POW exponent  -> pow
-    | atom SUPERSCRIPT   -> pow_digits
-
-?exponent: atom | MINUS atom -> neg | PLUS atom -> pos
-
-?atom: group
-    | FUNC "(" sum ")"                      -> call
-    | FUNC "(" sum ("," sum)+ ")"           -> call_many
-    | FUNC POW exponent "(" sum ")"         -> call_pow
-    | FUNC SUPERSCRIPT "(" sum ")"          -> call_pow_digits
-    | "(" sum ")"
-
-?group: NUMBER              -> number
-    | WORD                  -> word
-    | GREEK                 -> greek
-    | TEXTNAME              -> textname
-    | "{{" sum "}}"
-    | "[" sum "]"
-    | FRAC "{{" sum "}}" "{{" sum "}}"      -> frac
-    | SQRT "{{" sum "}}"                    -> sqrt
-    | UNKNOWN                               -> unknown
-
-bare_call: FUNC bare_power
-    | FUNC POW exponent bare_power          -> bare_call_pow
-    | FUNC SUPERSCRIPT bare_power           -> bare_call_pow_digits
-
-?bare_power: group | group POW exponent -> pow | group SUPERSCRIPT -> pow_digits
-
-FUNC.4: /\\(?:exp|ln|log|tanh|sigma|sin|cos|{words})(?![A-Za-z])/
-      | /\\(?:operatorname|mathrm|text)\{{(?i:{words})\}}/
-      | /(?:{words})(?![A-Za-z])/
-      | "σ"
-GREEK.3: /(?:\\(?:{greek})(?![A-Za-z])|[{_UNICODE_GREEK}])(?:_(?:\{{[A-Za-z0-9]+\}}|[A-Za-z0-9]))?/
-FRAC.3: /\\[dt]?frac(?![A-Za-z])/
-SQRT.3: /\\sqrt(?![A-Za-z])/
-TIMES.3: "*" | /\\(?:cdot|times)(?![A-Za-z])/ | "·" | "×" | "⋅"
-TEXTNAME.2: /\\(?:operatorname|mathrm|text)\{{[A-Za-z][A-Za-z0-9]*\}}/
-UNKNOWN.1: /\\[A-Za-z]+/
-POW.4: "^" | "**"
-SUPERSCRIPT: /[⁰¹²³⁴⁵⁶⁷⁸⁹]+/
-PLUS: "+"
-MINUS: "-" | "−" | "–"
-DIVIDE.3: "/" | "÷" | /\\div(?![A-Za-z])/
-BAR: "|" | /\\[lr]vert(?![A-Za-z])/ | "\\|"
-NUMBER: /\d+(?:\.\d*)?|\.\d+/
-WORD: /[A-Za-z]+(?:_(?:\{{[A-Za-z0-9]+\}}|[A-Za-z0-9]))?/
-
-IGNORED.5: /\s+/ | /\\[,;:! ]/ | /\\q?quad(?![A-Za-z])/ | /\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])/ | "$"
-%ignore IGNORED
-"""
+from autograd.expression import FUNCTIONS, MAX_LENGTH, VARIADIC, ExpressionError
+from autograd.formula.grammar import (
+    GREEK_NAMES,
+    SPELLINGS,
+    SUPERSCRIPTS,
+    UNICODE_GREEK,
+    check_depth,
+    listed,
+    looks_like_latex,
+    parser,
+    syntax_error,
+)
+from autograd.formula.tree import Node
 
 
 class _Build(Transformer_NonRecursive):
@@ -138,7 +56,7 @@ class _Build(Transformer_NonRecursive):
 
     def greek(self, items):
         text, _, subscript = str(items[0]).lstrip("\\").partition("_")
-        name = _GREEK_NAMES[_UNICODE_GREEK.index(text)] if text in _UNICODE_GREEK else text
+        name = GREEK_NAMES[UNICODE_GREEK.index(text)] if text in UNICODE_GREEK else text
         return Node("name", name + ("_" + subscript.strip("{}") if subscript else ""))
 
     def textname(self, items):
@@ -146,7 +64,7 @@ class _Build(Transformer_NonRecursive):
 
     def unknown(self, items):
         raise self._error(
-            f"unknown command {items[0]}: the functions are {_listed()}; "
+            f"unknown command {items[0]}: the functions are {listed()}; "
             r"write products with \cdot, fractions with \frac{…}{…}",
             items[0],
         )
@@ -176,7 +94,7 @@ class _Build(Transformer_NonRecursive):
         return Node("pow", None, (base, exponent))
 
     def pow_digits(self, items):
-        return Node("pow", None, (items[0], Node("num", float(str(items[1]).translate(_SUPERSCRIPTS)))))
+        return Node("pow", None, (items[0], Node("num", float(str(items[1]).translate(SUPERSCRIPTS)))))
 
     def frac(self, items):
         return Node("div", None, (items[1], items[2]))
@@ -193,7 +111,7 @@ class _Build(Transformer_NonRecursive):
     def _call_node(self, name: str, arg: Node | list[Node], token: Token) -> Node:
         args = tuple(arg) if isinstance(arg, list) else (arg,)
         if name not in FUNCTIONS and name not in VARIADIC:
-            raise self._error(f"{name} is not an op of deltagrad's engine: the functions are {_listed()}", token)
+            raise self._error(f"{name} is not an op of deltagrad's engine: the functions are {listed()}", token)
         if name in FUNCTIONS and len(args) != 1:
             raise self._error(f"{name} takes one argument, got {len(args)}", token)
         return Node("call", name, args)
@@ -220,21 +138,11 @@ class _Build(Transformer_NonRecursive):
         return self._call(items[0], items[3], items[2])
 
     def call_pow_digits(self, items):
-        return self._call(items[0], items[2], Node("num", float(str(items[1]).translate(_SUPERSCRIPTS))))
+        return self._call(items[0], items[2], Node("num", float(str(items[1]).translate(SUPERSCRIPTS))))
 
     bare_call = call
     bare_call_pow = call_pow
     bare_call_pow_digits = call_pow_digits
-
-
-_PARSERS: dict[tuple[str, ...], Lark] = {}
-
-
-def _parser() -> Lark:
-    key = tuple(FUNCTIONS)  # rebuilt if the op table grows (tests may add an op)
-    if key not in _PARSERS:
-        _PARSERS[key] = Lark(_grammar(), parser="lalr", lexer="contextual", propagate_positions=False)
-    return _PARSERS[key]
 
 
 def parse_latex(text: str) -> Node:
@@ -245,52 +153,15 @@ def parse_latex(text: str) -> Node:
         raise ExpressionError("empty formula: write one such as x(1 - \\tanh^2(xw + b))", text)
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"formula longer than {MAX_LENGTH} characters", text, column=MAX_LENGTH + 1)
-    _check_depth(text)
+    check_depth(text)
     try:
-        tree = _parser().parse(text)
+        tree = parser().parse(text)
     except UnexpectedInput as exc:
-        raise _syntax_error(exc, text) from None
+        raise syntax_error(exc, text) from None
     try:
         return _Build(text).transform(tree)
     except VisitError as exc:  # lark wraps what a rule raised
         raise exc.orig_exc from None
 
 
-def _check_depth(text: str) -> None:
-    depth = 0
-    for column, char in enumerate(text, 1):
-        depth += char in "({[" if char in "({[" else -(char in ")}]")
-        if depth > MAX_DEPTH:
-            raise ExpressionError(f"formula nested more than {MAX_DEPTH} levels deep", text, column=column)
-
-
-_TERMINAL_WORDS = {
-    "RPAR": "')'", "LPAR": "'('", "RBRACE": "'}'", "LBRACE": "'{'", "RSQB": "']'", "LSQB": "'['",
-    "NUMBER": "a number", "WORD": "a name", "FUNC": "a function", "PLUS": "'+'", "MINUS": "'-'",
-    "TIMES": "'*'", "DIVIDE": "'/'", "POW": "'^'", "BAR": "'|'", "FRAC": r"\frac", "GREEK": "a Greek letter",
-}  # fmt: skip
-
-
-def _expected(names: set[str]) -> str:
-    words = sorted({_TERMINAL_WORDS.get(n, n.lower()) for n in names if n in _TERMINAL_WORDS})
-    return ", ".join(words[:6]) + (", …" if len(words) > 6 else "")
-
-
-def _syntax_error(exc: UnexpectedInput, text: str) -> ExpressionError:
-    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
-        expected = _expected(set(getattr(exc, "expected", ()) or ()))
-        column = len(text.rstrip().rstrip("$").rstrip()) + 1  # just after the last symbol
-        return ExpressionError(f"the formula ends too early: expected {expected or 'more'}", text, column=column)
-    if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "?"
-        return ExpressionError(f"unexpected character {char!r}", text, exc.line, exc.column)
-    assert isinstance(exc, UnexpectedToken)
-    token = exc.token
-    expected = _expected(set(exc.expected))
-    hint = f": expected {expected}" if expected else ""
-    return ExpressionError(f"unexpected {str(token)!r}{hint}", text, token.line, token.column, len(str(token)))
-
-
-def looks_like_latex(text: str) -> bool:
-    """Backslashes, braces, ``^``, ``$`` or math symbols: not Python syntax."""
-    return bool(re.search(r"[\\{}^$·×−σ⁰¹²³⁴⁵⁶⁷⁸⁹|]", text))
+__all__ = ["looks_like_latex", "parse_latex"]

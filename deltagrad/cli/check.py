@@ -15,7 +15,7 @@ from typing import Any
 
 from deltagrad.cli import UsageError, layer_sizes
 from nn.deltacheck import DELTA_LOSSES, ERRATA, RULE_SETS, Rules, check_deltas, random_case
-from nn.deltacheck.rule_grammar import RuleTextError
+from nn.deltacheck.rule_tree import RuleTextError
 from nn.mlp import ACTIVATIONS
 
 

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from nn.deltacheck.rule_grammar import Symbol, Term
+from nn.deltacheck.rule_tree import Symbol, Term
 from nn.deltacheck.rule_typeset import _one, typeset
 from nn.deltacheck.rule_typeset import symbol as shown_symbol
 from nn.deltacheck.rule_values import ONE, Dim, Ops, Val, dim_words
@@ -105,8 +105,9 @@ class Evaluator:
         m = len(self.p.a) - 1 if self.p is not None else None
         layer = self.v + offset if anchor == "v" else (m + offset if anchor == "m" else offset)
         if self.p is not None and not 0 <= layer <= m:
+            at = f" at {self.line.var} = {self.v}" if anchor == "v" else ""
             raise self.ops.error(
-                f"{shown_symbol(symbol, False)} is layer {layer}, which the network does not have (layers 0…{m})",
+                f"{shown_symbol(symbol, False)} is layer {layer}{at}, which the network does not have (layers 0…{m})",
                 column,
             )
         return layer

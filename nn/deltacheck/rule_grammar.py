@@ -13,53 +13,14 @@ Syntax errors are ``RuleTextError``s with the column and a caret.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from lark import Lark, Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.exceptions import VisitError
 from lark.visitors import Transformer_NonRecursive
 
-from autograd.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError
+from autograd.expression import MAX_DEPTH, MAX_LENGTH
+from nn.deltacheck.rule_tree import SYMBOL, RuleTextError, Symbol, Term, read_symbol
 
-
-class RuleTextError(ExpressionError):
-    """A δ equation given as text cannot be read or cannot work; the message points at the column."""
-
-
-@dataclass(frozen=True)
-class Term:
-    """One node: ``kind`` is ``symbol number group add sub neg mul hadamard div pow transpose sum call exp``
-    or ``derivative`` (∂L/∂z on the right: only the definition of δ may say that).
-
-    ``value`` holds the symbol (a ``Symbol``), the number, the function's name or the summed index;
-    ``column`` is where it starts in the text (1-based), for errors.
-    """
-
-    kind: str
-    value: object = None
-    args: tuple[Term, ...] = ()
-    column: int = 1
-
-
-@dataclass(frozen=True)
-class Symbol:
-    """``z_i^{(j-1)}`` read: base ``z``, indices ``("i",)``, layer text ``"j-1"`` (None if absent)."""
-
-    base: str
-    indices: tuple[str, ...]
-    layer: str | None
-    text: str
-    superscript: str = ""  # as written, without ^ and outer braces: "(j-1)", "[i]"
-
-
-_BASES = {"\\delta": "δ", "δ": "δ", "delta": "δ", "z": "z", "a": "a", "W": "W", "w": "W", "b": "b"}
-_BASES |= {"y": "y", "p": "p", "x": "x"}
-_SYMBOL = re.compile(
-    r"(?P<base>\\delta|δ|delta|[zaWwbypx])(?![A-Za-z])"
-    r"(?:_(?P<sub1>\{[^{}]*\}|[a-z0-9]+|[A-Z]))?"
-    r"(?:\^(?P<sup>\{\([^()]*\)\}|\([^()]*\)|\{\[[^\]]*\]\}|\[[^\]]*\]|\{[a-z](?:\s*[-+−]\s*\d+)?\}|[a-z](?![A-Za-z])))?"
-    r"(?:_(?P<sub2>\{[^{}]*\}|[a-z0-9]+|[A-Z]))?"
-)
 _SUM = (  # Σ_k, \sum_{k=1}^{n^{(j)}}: the index summed over, and an upper limit (two brace levels deep)
     r"(?:\\sum|Σ|∑)(?:_(?:\{\s*[a-z](?:\s*=[^{}]*)?\}|[a-z]))?"
     r"(?:\^(?:\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}|[A-Za-z0-9]))?"
@@ -115,7 +76,7 @@ lhs: SYMBOL                                                  -> lhs_symbol
 
 ?exponent_e: "{{" sum "}}" -> brace | SYMBOL -> symbol | NUMBER -> number
 
-SYMBOL.3: /{_SYMBOL.pattern}/
+SYMBOL.3: /{SYMBOL.pattern}/
 SUM.4: /{_SUM}/
 FUNC.4: /(?:\\sigma|σ|sigma)(?:'|′|\^\{{?\\prime\}}?)?(?![A-Za-z])/
     | /\\?(?:exp|ln|log)(?![A-Za-z])|\\(?:operatorname|text|mathrm)\{{(?:ReLU|relu)\}}/
@@ -137,19 +98,6 @@ IGNORED.6: /\s+/ | /\\[,;:! ]/ | /\\q?quad(?![A-Za-z])/ | /\\(?:left|right|big|B
 """
 
 
-def _symbol(token: Token) -> Symbol:
-    match = _SYMBOL.fullmatch(str(token))
-    if match is None:  # the lexer matched the same pattern: cannot happen, but never crash
-        raise RuleTextError(f"cannot read the symbol {token}", str(token))
-    sub = (match["sub1"] or match["sub2"] or "").strip("{}").replace(",", "").replace(" ", "")
-    sup = match["sup"]
-    layer = sup.strip("{}").strip("()") if sup else None
-    if sup and ("[" in sup or match["base"] in "ypx"):  # y^(i), x^{[i]}: the notes' sample index, not a layer
-        layer = None
-    written = sup.removeprefix("{").removesuffix("}") if sup and sup.startswith("{") else (sup or "")
-    return Symbol(_BASES[match["base"]], tuple(sub), layer, str(token), written)
-
-
 class _Build(Transformer_NonRecursive):
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -159,11 +107,11 @@ class _Build(Transformer_NonRecursive):
         return token.column or 1
 
     def lhs_symbol(self, items):
-        return ("symbol", _symbol(items[0]), self._at(items[0]))
+        return ("symbol", read_symbol(items[0]), self._at(items[0]))
 
     def lhs_gradient(self, items):
         symbol = next(t for t in items if isinstance(t, Token) and t.type == "SYMBOL")
-        return ("gradient", _symbol(symbol), self._at(symbol))
+        return ("gradient", read_symbol(symbol), self._at(symbol))
 
     def start(self, items):
         return items[0], items[2]
@@ -175,7 +123,7 @@ class _Build(Transformer_NonRecursive):
         return Term("neg", None, (Term("number", float(items[1]), (), self._at(items[1])),), self._at(items[0]))
 
     def symbol(self, items):
-        return Term("symbol", _symbol(items[0]), (), self._at(items[0]))
+        return Term("symbol", read_symbol(items[0]), (), self._at(items[0]))
 
     def group(self, items):
         inner = items[0]
@@ -243,7 +191,7 @@ class _Build(Transformer_NonRecursive):
 
     def derivative(self, items):
         symbol = next(t for t in items if isinstance(t, Token) and t.type == "SYMBOL")
-        return Term("derivative", _symbol(symbol), (), self._at(items[0]))
+        return Term("derivative", read_symbol(symbol), (), self._at(items[0]))
 
     def partial(self, items):
         raise RuleTextError(
@@ -306,3 +254,6 @@ def _syntax_error(exc: UnexpectedInput, text: str) -> RuleTextError:
     elif "EQUALS" in exc.expected:
         hint = ": the left side is one symbol (δ^(l), a^(l), z^(l)) or ∂L/∂W^(l), ∂L/∂w_ik^(l), ∂L/∂b^(l); then ="
     return RuleTextError(f"unexpected {str(token)!r}{hint}", text, token.line, token.column, len(str(token)))
+
+
+__all__ = ["GRAMMAR", "RuleTextError", "Symbol", "Term", "parse_rule"]

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nn.deltacheck.rule_eval import LAYER, Evaluator
-from nn.deltacheck.rule_grammar import RuleTextError, Symbol, Term, parse_rule
+from nn.deltacheck.rule_grammar import parse_rule
+from nn.deltacheck.rule_tree import RuleTextError, Symbol, Term
 from nn.deltacheck.rule_typeset import typeset
 
 

@@ -6,7 +6,7 @@ comes back with the same grouping, in either notation.
 
 from __future__ import annotations
 
-from nn.deltacheck.rule_grammar import Symbol, Term
+from nn.deltacheck.rule_tree import Symbol, Term
 
 _LATEX_BASE = {"δ": r"\delta", "z": "z", "a": "a", "W": "W", "b": "b", "y": "y", "p": "p", "x": "x"}
 _CALLS = {  # name: (Unicode, LaTeX)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn.deltacheck.rule_grammar import RuleTextError
+from nn.deltacheck.rule_tree import RuleTextError
 
 Dim = tuple[str, int]
 """A length: ``("v", -1)`` is n of the bound layer minus 1, ``("m", 0)`` n_m, ``("abs", 2)`` n_2, ``ONE`` 1."""

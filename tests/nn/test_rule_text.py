@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nn.deltacheck import RULE_SETS, Rules, check_deltas, random_case
-from nn.deltacheck.rule_grammar import RuleTextError
 from nn.deltacheck.rule_text import read_line
+from nn.deltacheck.rule_tree import RuleTextError
 
 # The notes' own lines, exactly as backprop-notes.txt writes them.
 NOTES = {
@@ -186,3 +186,9 @@ def test_a_line_from_another_convention_is_told_which_one() -> None:
         Rules.from_text("δ^(l) = ((W^(l+1))^T δ^(l+1)) ⊙ σ'(z^(l))")
     assert "write ⊙" not in str(info.value)
     _same_report(Rules.from_text("δ^(l) = (W^(l+1) δ^(l+1)) ⊙ σ'(z^(l))"), "correct", "squared-error", [2, 3, 3, 2])
+
+
+def test_a_layer_the_network_lacks_is_named_in_the_report() -> None:
+    model, X, Y = random_case([2, 3, 3, 2], seed=1)
+    report = check_deltas(model, X, Y, rules=Rules.from_text("∂L/∂W^(l) = a^(l-2) (δ^(l))^T"))
+    assert not report.passed and "a^(l−2) is layer -1 at l = 1, which the network does not have" in str(report)
