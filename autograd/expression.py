@@ -22,38 +22,19 @@ import re
 import warnings
 from collections.abc import Callable, Mapping
 
-from autograd import value
-from autograd.ops import OPS, Op
+from autograd import softmax, value
+from autograd.ops import OPS
 from autograd.value import Value
 
-OPERATOR_OPS = frozenset({"neg", "powc"})
-"""One-input ops written as operators (``-x``, ``x ** 2``), not called by name."""
+FUNCTIONS: dict[str, Callable[[Value | float], Value]] = dict(value.FUNCTIONS)
+"""The one-argument functions of the op table (``Op(function=True)``) an expression may call;
+the n-ary ops are called as ``sum(...)``, ``logsumexp(...)``, ``dot([...], [...], b)`` and
+``neg_log_softmax([...], k)``."""
 
-
-def _caller(op: Op) -> Callable[[Value | float], Value]:
-    return lambda x: value.apply(op, x)
-
-
-FUNCTIONS: dict[str, Callable[[Value | float], Value]] = {
-    name: _caller(op) for name, op in OPS.items() if op.arity == 1 and name not in OPERATOR_OPS
-}
-"""The one-argument functions an expression may call, read from the op table (a new op appears by itself);
-``dot([...], [...])`` and the ``VARIADIC`` functions are also allowed."""
-
-
-def _needs_no_constant(op: Op) -> bool:
-    """Whether an n-ary op runs without a constant: ``logsumexp(x, y)`` does, ``neg_log_softmax`` needs a class."""
-    try:
-        op.forward(None, 0.0, 0.0)
-    except Exception:
-        return False
-    return True
-
-
-VARIADIC: dict[str, Op] = {
-    name: op for name, op in OPS.items() if op.arity is None and name != "dot" and _needs_no_constant(op)
-}
-"""The n-ary ops an expression may call with any number of arguments: ``sum(x, y)``, ``logsumexp(x, y, z)``."""
+_VARIADIC = {"sum": value.sum, "logsumexp": softmax.logsumexp}  # f(x, y, ...): one node of all the arguments
+_NARY = (*_VARIADIC, "dot", "neg_log_softmax")
+VARIADIC: tuple[str, ...] = tuple(_VARIADIC)
+"""The n-ary functions called with any number of arguments (``logsumexp(x, y, z)``): the LaTeX reader's too."""
 
 _BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
 _PYTHON_OP = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}
@@ -191,7 +172,7 @@ class _Builder:
             if isinstance(node.value, int) and abs(node.value) > 1e308:
                 raise self.error("number too large for a float", node)
         elif isinstance(node, ast.Name):
-            if node.id in FUNCTIONS or node.id in VARIADIC or node.id == "dot":
+            if node.id in FUNCTIONS or node.id in _NARY:
                 raise self.error(f"{node.id} is a function: call it, as in {node.id}(x)", node)
             if node.id not in self.leaves and node.id not in self.missing:
                 self.missing.append(node.id)
@@ -213,7 +194,7 @@ class _Builder:
 
     def _check_call(self, node: ast.Call, depth: int) -> None:
         name = node.func.id if isinstance(node.func, ast.Name) else None
-        if name not in FUNCTIONS and name not in VARIADIC and name != "dot":
+        if name not in FUNCTIONS and name not in _NARY:
             raise self.error(f"only these functions can be called: {_allowed()}", node.func)
         if node.keywords:
             raise self.error(f"{name}() takes no keyword arguments", node.keywords[0])
@@ -223,8 +204,13 @@ class _Builder:
         args = node.args
         if name in FUNCTIONS and len(args) != 1:
             raise self.error(f"{name}() takes exactly one argument, got {len(args)}", node)
-        if name in VARIADIC and not args:
+        if name in _VARIADIC and not args:
             raise self.error(f"{name}() needs at least one argument: {name}(x, y, ...)", node)
+        if name == "neg_log_softmax":
+            if len(args) != 2 or not isinstance(args[0], ast.List) or not args[0].elts or not _is_index(args[1]):
+                usage = "neg_log_softmax([z1, z2], 0)"
+                raise self.error(f"neg_log_softmax() takes a non-empty list of logits and a class index: {usage}", node)
+            args = args[0].elts
         if name == "dot":
             lists = args[:2]
             if len(args) not in (2, 3) or not all(isinstance(a, ast.List) for a in lists):
@@ -260,8 +246,10 @@ class _Builder:
                 a, w = [self.build(e) for e in node.args[0].elts], [self.build(e) for e in node.args[1].elts]
                 bias = self.build(node.args[2]) if len(node.args) == 3 else None
                 return value.dot(a, w, bias)
+            if name == "neg_log_softmax":
+                return softmax.neg_log_softmax([self.build(e) for e in node.args[0].elts], node.args[1].value)
             args = [self.build(arg) for arg in node.args]
-            return value.apply(VARIADIC[name], *args) if name in VARIADIC else FUNCTIONS[name](args[0])
+            return _VARIADIC[name](args) if name in _VARIADIC else FUNCTIONS[name](args[0])
         except ExpressionError:
             raise
         except (ArithmeticError, ValueError) as exc:  # DomainError, OverflowInOpError, and fsum's own errors
@@ -276,8 +264,13 @@ def _operator_span(node: ast.BinOp) -> ast.AST:
     return span
 
 
+def _is_index(node: ast.AST) -> bool:
+    """A class index: a non-negative int literal (its range is checked by neg_log_softmax itself)."""
+    return isinstance(node, ast.Constant) and type(node.value) is int and node.value >= 0
+
+
 def _allowed() -> str:
-    return ", ".join(f"{f}()" for f in (*FUNCTIONS, *VARIADIC, "dot"))
+    return ", ".join(f"{f}()" for f in (*FUNCTIONS, *_NARY))
 
 
-__all__ = ["FUNCTIONS", "OPERATOR_OPS", "VARIADIC", "ExpressionError", "parse"]
+__all__ = ["FUNCTIONS", "VARIADIC", "ExpressionError", "parse"]
