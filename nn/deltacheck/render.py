@@ -28,10 +28,12 @@ class ReportLike(Protocol):
     tolerances: Tolerances
 
     @property
-    def passed(self) -> bool: ...
+    def passed(self) -> bool:
+        """Every quantity agrees."""
 
     @property
-    def first_failing_layer(self) -> int | None: ...
+    def first_failing_layer(self) -> int | None:
+        """The first layer from the output where the formulas diverge, or None."""
 
 
 MAX_ENTRIES = 12

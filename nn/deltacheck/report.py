@@ -14,11 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value
-from nn.deltacheck.quantity import Kind, Quantity, Tolerances
+from nn.deltacheck.keys import Kind
+from nn.deltacheck.quantity import Quantity, Tolerances
 from nn.deltacheck.render import render_html, render_text
 from nn.deltacheck.rules import Rules
 
 __all__ = ["DeltaReport", "Quantity", "Tolerances"]
+
+
+STATUS_COLORS = {"ok": "forestgreen", "fail": "red", "kink": "darkorange"}
+"""The colour of an annotated node by its entry's status (Graphviz colour names): the one place they are chosen."""
 
 
 def _plain(x: Any) -> Any:
@@ -52,6 +57,7 @@ class DeltaReport:
 
     @property
     def passed(self) -> bool:
+        """Every quantity of every layer agrees (the report is truthy then)."""
         return all(q.passed for q in self.quantities)
 
     def __bool__(self) -> bool:
@@ -72,6 +78,7 @@ class DeltaReport:
 
     @property
     def kinks(self) -> list[dict[str, Any]]:
+        """Every entry at a ReLU kink: compared with autograd only."""
         return [{"quantity": q.symbol, **e} for q in self.quantities for e in q.entries() if e["status"] == "kink"]
 
     def quantity(self, kind: Kind | str, layer: int) -> Quantity:
@@ -120,11 +127,12 @@ class DeltaReport:
         tip += {"ok": "", "fail": " — disagree", "kink": " — at a ReLU kink: not checkable by differences"}[status]
         return {
             "text": text,
-            "color": {"ok": "forestgreen", "fail": "red", "kink": "darkorange"}[status],
+            "color": STATUS_COLORS[status],
             "tooltip": tip,
         }
 
     def to_dict(self) -> dict[str, Any]:
+        """The whole report as plain data (what ``to_json`` writes; NaN and inf become null)."""
         return _plain(
             {
                 "passed": self.passed,
@@ -148,6 +156,7 @@ class DeltaReport:
         )
 
     def to_json(self, indent: int | None = 2) -> str:
+        """``to_dict()`` as JSON text (Unicode kept: δ, ∂)."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def render(self, color: bool = False) -> str:

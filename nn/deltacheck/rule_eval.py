@@ -46,7 +46,7 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 class Evaluator:
     """Walks the right side bottom-up, with numbers (inside the check) or without (when the text is read)."""
 
-    def __init__(self, line: Line, *, z=None, y=None, p=None, l=None, delta=None) -> None:  # noqa: E741
+    def __init__(self, line: Line, *, z=None, y=None, p=None, l=None, delta=None) -> None:
         self.line, self.z, self.y, self.p, self.l, self.delta = line, z, y, p, l, delta
         self.numeric = z is not None or p is not None
         self.ops = Ops(line.text, line.var)
