@@ -11,6 +11,7 @@ Note: this package is deltagrad's ``autograd``, not HIPS autograd (same import n
 from autograd.backward import backward, backward_steps, grad, topological_order
 from autograd.errors import BackwardError, DivisionByZeroError, DomainError, OverflowInOpError
 from autograd.expression import ExpressionError, parse
+from autograd.formula import DerivativeReport, check_derivative
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 from autograd.ops import OPS, Op
 from autograd.softmax import logsumexp, neg_log_softmax
@@ -29,6 +30,7 @@ globals().update(FUNCTIONS)  # autograd.exp, autograd.tanh, ...: one per Op(func
 __all__ = [
     "OPS",
     "BackwardError",
+    "DerivativeReport",
     "DivisionByZeroError",
     "DomainError",
     "ExpressionError",
@@ -40,6 +42,7 @@ __all__ = [
     "apply",
     "backward",
     "backward_steps",
+    "check_derivative",
     "dot",
     "grad",
     "gradcheck",

@@ -38,6 +38,8 @@ the n-ary ops are called as ``sum(...)``, ``logsumexp(...)``, ``dot([...], [...]
 
 _VARIADIC = {"sum": value.sum, "logsumexp": softmax.logsumexp}  # f(x, y, ...): one node of all the arguments
 _NARY = (*_VARIADIC, "dot", "neg_log_softmax")
+VARIADIC: tuple[str, ...] = tuple(_VARIADIC)
+"""The n-ary functions called with any number of arguments (``logsumexp(x, y, z)``): the LaTeX reader's too."""
 
 _BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
 _PYTHON_OP = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}
@@ -115,6 +117,23 @@ def parse(text: str, values: Mapping[str, float] | None = None) -> Value:
         raise builder.error(f"no value given for {names} (every name needs a number)", first)
     result = builder.build(tree.body)
     return result if isinstance(result, Value) else Value(result)
+
+
+def names(text: str) -> list[str]:
+    """The names ``text`` uses, in order of appearance, once it has passed the same checks as ``parse``.
+
+    Raises:
+        ExpressionError: the text is not an allowed expression (with the offending part and its column).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"names() needs the expression as a str, got {type(text).__name__}")
+    if not text.strip():
+        raise ExpressionError("empty expression: write one such as tanh(x*w + b)", text)
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"expression longer than {MAX_LENGTH} characters", text, column=MAX_LENGTH + 1)
+    builder = _Builder(text, {}, {})
+    builder.check(_syntax_tree(text).body, depth=0)
+    return list(builder.missing)
 
 
 def _leaves(values: Mapping[str, float]) -> tuple[dict[str, Value], dict[str, float]]:
@@ -294,4 +313,4 @@ def _allowed() -> str:
     return ", ".join(f"{f}()" for f in (*FUNCTIONS, *_NARY))
 
 
-__all__ = ["FUNCTIONS", "ExpressionError", "parse"]
+__all__ = ["FUNCTIONS", "VARIADIC", "ExpressionError", "names", "parse"]

@@ -25,6 +25,10 @@ BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.M | re.S)
 NUMBER = re.compile(r"-?\d+\.\d+(?:e[+-]?\d+)?|-?\d+e[+-]?\d+")
 
 PROMISED = {
+    # the claim x(1 − tanh²(xw + b)) is ∂tanh(xw + b)/∂w: it holds
+    "deltagrad check-derivative \"tanh(x*w + b)\" --wrt w --claim '$x\\,(1-\\tanh^2(xw+b))$'": 0,
+    # the notes' δ^(m) = z^(m) − y, as text: erratum 1, a failed check
+    "deltagrad check --rule-text 'δ^(m) = z^(m) − y'": 1,
     # its output, shown in the README, starts "δ-check FAILED": a failed check exits 1
     "deltagrad check --layers 2,3,3,2 --loss squared-error --rules missing-factor-2": 1,
     # draws an expression: nothing is checked, all is well

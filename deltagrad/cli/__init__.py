@@ -27,7 +27,7 @@ from typing import Any, NoReturn, TextIO
 
 from deltagrad.cli.arguments import UsageError, layer_sizes
 
-SUBCOMMANDS = ("demo", "check", "draw", "train")
+SUBCOMMANDS = ("demo", "check", "check_derivative", "draw", "train")
 OURS = ("autograd", "nn", "visualize", "deltagrad")
 """The packages whose error classes are messages for the user, not bugs."""
 BUG = 70  # EX_SOFTWARE in sysexits.h

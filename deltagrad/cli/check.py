@@ -1,6 +1,7 @@
 """``deltagrad check``: check the notes' δ equations (or one erratum) on a small random network.
 
-Example: ``deltagrad check --layers 2,3,3,2 --loss squared-error --rules missing-factor-2``.
+Example: ``deltagrad check --layers 2,3,3,2 --loss squared-error --rules missing-factor-2``, or with
+the notes' own lines as text: ``deltagrad check --rule-text 'δ^(m) = z^(m) − y'``.
 The network, its inputs and its targets all come from ``--seed``, so a run can be
 repeated exactly. Exit code 0 when everything agrees, 1 when something does not,
 2 for bad arguments.
@@ -15,7 +16,8 @@ from typing import Any
 
 from deltagrad.cli import UsageError, layer_sizes
 from deltagrad.cli.arguments import count, seed
-from nn.deltacheck import DELTA_LOSSES, ERRATA, RULE_SETS, check_deltas, random_case
+from nn.deltacheck import DELTA_LOSSES, ERRATA, RULE_SETS, Rules, check_deltas, random_case
+from nn.deltacheck.rule_tree import RuleTextError
 from nn.mlp import ACTIVATIONS
 
 MAX_WEIGHTS = 2_000
@@ -51,6 +53,14 @@ def add_parser(subparsers: Any) -> None:
         help="number of random samples, summed (default: 4)",
     )
     p.add_argument("--seed", type=seed, default=0, help="seed for weights, inputs and targets (default: 0)")
+    p.add_argument(
+        "--rule-text",
+        action="append",
+        default=[],
+        metavar="EQUATION",
+        help="a line of the derivation in the notes' notation (ASCII, Unicode or LaTeX), e.g. 'δ^(m) = z^(m) − y'; "
+        "it replaces the --rules rule its left side names (repeatable)",
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(run=run)
 
@@ -76,6 +86,21 @@ def _validate(args: argparse.Namespace) -> list[int]:
     return sizes
 
 
+def _rules(args: argparse.Namespace) -> Rules | str:
+    """``--rules``, with the ``--rule-text`` lines in place of the rules they name."""
+    if not args.rule_text:
+        return args.rules
+    try:
+        rules = Rules.from_text(*args.rule_text, base=RULE_SETS[args.rules], name=f"{args.rules} + text")
+    except RuleTextError as exc:
+        raise UsageError(f"--rule-text: {exc}") from None
+    other = [t for t in rules.texts if t.kind == "output" and t.loss != args.loss]
+    for line in other:
+        print(f"deltagrad check: note: {line.unicode()} is the {line.loss} δ^(m); --loss is {args.loss}, "
+              "so it is not used (give --loss to check it)", file=sys.stderr)  # fmt: skip
+    return rules
+
+
 def list_rules() -> str:
     """The ready rule sets, one per line, with the line of the notes each erratum stands for."""
     lines = []
@@ -95,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
     model, X, Y = random_case(
         sizes, args.loss, bias=args.bias, activation=args.activation, samples=args.samples, seed=args.seed
     )
-    report = check_deltas(model, X, Y, loss=args.loss, rules=args.rules)
+    rules = _rules(args)
+    report = check_deltas(model, X, Y, loss=args.loss, rules=rules)
     print(report.to_json() if args.json else report.render(color=sys.stdout.isatty()))
     return 0 if report.passed else 1

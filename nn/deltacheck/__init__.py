@@ -17,6 +17,12 @@
    per-node annotations for ``visualize.draw``.
 7. **rendering** (``render.py``): the report as a terminal table or as HTML for Jupyter.
 
+Rules can also be read from text, the notes' lines as written (``Rules.from_text``):
+``rule_grammar.py`` (lark grammar, one equation) → ``rule_tree.py`` (the nodes and symbols) →
+``rule_text.py`` (the left side names the rule and binds the layer index) → ``rule_eval.py`` with
+``rule_values.py`` (indices and shapes checked when read, numbers per sample in the check) →
+``rule_typeset.py`` (each line shown as written, LaTeX or Unicode).
+
 ``check_backprop(model, X, Y, backprop, layout=…)`` (``backprop.py``) checks a *whole* hand-written
 backprop instead of one rule per line, through the same oracles, comparison and report:
 
@@ -45,6 +51,7 @@ from nn.deltacheck.oracles import DELTA_LOSSES, FiniteDifferenceCache
 from nn.deltacheck.quantity import Quantity, Tolerances
 from nn.deltacheck.report import DeltaReport
 from nn.deltacheck.returned import BackpropOutputError
+from nn.deltacheck.rule_tree import RuleTextError
 from nn.deltacheck.rules import CORRECT, ERRATA, NOTES_AS_WRITTEN, RULE_SETS, Erratum, Rules, rules_named
 
 __all__ = [
@@ -64,6 +71,7 @@ __all__ = [
     "Layout",
     "Objective",
     "Quantity",
+    "RuleTextError",
     "Rules",
     "Tolerances",
     "check_backprop",

@@ -96,6 +96,10 @@ def _header(report: ReportLike) -> list[str]:
     ]
     if report.layout != "notes":
         lines.append(LAYOUTS[report.layout].entry_note())
+    texts = report.rules.texts
+    if texts and not report.checked:  # the rules as the user wrote them, typeset
+        lines[2] = lines[2].split(" · ")[0] + f" · rules: {report.rules.name}, from text:"
+        lines[3:3] = [f"    {line.unicode()}" for line in texts]
     return lines
 
 
@@ -174,10 +178,13 @@ def render_html(report: ReportLike) -> str:
         for s in summaries
     )
     header = _header(report)
+    texts = report.rules.texts
+    header = [line for line in header if not line.startswith("    ")]  # the rules' text: typeset below instead
     parts = [
         '<div class="deltagrad-report">',
         f'<p style="font-weight:bold;color:{colours["ok" if report.passed else "fail"]}">{e(header[0])}</p>',
         "<p>" + "<br>".join(e(line) for line in header[1:]) + "</p>",
+        *(f"<p>$${e(line.latex())}$$</p>" for line in texts),  # MathJax typesets these in Jupyter
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
     ]
     if report.diagnoses:

@@ -150,7 +150,14 @@ class DeltaReport:
                 "layout": self.layout,
                 "checked": self.checked,
                 "n_samples": self.n_samples,
-                "rules": {"name": self.rules.name, "description": self.rules.description},
+                "rules": {
+                    "name": self.rules.name,
+                    "description": self.rules.description,
+                    "text": [
+                        {"text": t.text, "kind": t.kind, "loss": t.loss, "unicode": t.unicode(), "latex": t.latex()}
+                        for t in self.rules.texts
+                    ],
+                },
                 "tolerances": vars(self.tolerances),
                 "diagnoses": list(self.diagnoses),
                 "quantities": [q.to_dict() for q in self.quantities],

@@ -27,6 +27,7 @@ import numpy as np
 
 from nn.deltacheck import equations
 from nn.deltacheck.equations import Array, Pass
+from nn.deltacheck.rule_text import RuleText, read_lines, rule_changes
 
 OutputRule = Callable[..., Array]
 """``(z^(m), y) -> δ^(m)`` for one sample (plus any extras it names: ``N``, ``reduction``, ``a``, ``sigma_prime``)."""
@@ -48,6 +49,31 @@ class Rules:
     bias_gradient: LayerRule = equations.bias_gradient
     sigma_prime: Callable[[Array], Array] | None = None
     description: str = "the user's own rules"
+    texts: tuple[RuleText, ...] = ()
+    """The lines of text the rules were read from (``from_text``), shown typeset in reports."""
+
+    @classmethod
+    def from_text(cls, *lines: str, loss: str | None = None, base: Rules | None = None, name: str = "text") -> Rules:
+        """The rules ``lines`` state, in the notes' notation (ASCII, Unicode or LaTeX), one equation per line.
+
+        Each line replaces the rule its left side names (``δ^(m)``, ``δ^(l−1)``, ``∂L/∂W^(l)``,
+        ``∂L/∂b^(l)``); the others come from ``base`` (the correct ones). ``loss`` says which
+        loss a ``δ^(m)`` line is for (default: cross-entropy when it uses p or e^z).
+
+        Raises:
+            RuleTextError: a line cannot be read or cannot work (an unbound index, a shape that
+                does not fit, a δ the rule is not given); the message points at the column.
+        """
+        read = read_lines(*lines, loss=loss)
+        shown = "; ".join(line.unicode() for line in read)
+        description = f"{len(read)} line{'s' if len(read) != 1 else ''} of text: {shown}"
+        return dataclasses.replace(
+            base or cls(), name=name, description=description, texts=tuple(read), **rule_changes(read)
+        )
+
+    def _repr_markdown_(self) -> str:
+        lines = [f"**rules {self.name}**: {self.description}"] if not self.texts else [f"**rules {self.name}**:"]
+        return "\n\n".join([*lines, *(f"$${line.latex()}$$" for line in self.texts)])
 
     def output_delta(self, loss: str) -> OutputRule:
         """The output-delta rule for a loss of ``nn.deltacheck.objective.OBJECTIVE_LOSSES``."""
