@@ -12,6 +12,7 @@ from autograd.errors import BackwardError, DomainError, OverflowInOpError
 from autograd.expression import ExpressionError, parse
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 from autograd.ops import OPS, Op
+from autograd.replay import Compiled, CompileError, compile  # noqa: A004 - autograd.compile
 from autograd.softmax import logsumexp, neg_log_softmax
 from autograd.value import (
     Value,
@@ -30,6 +31,8 @@ from autograd.value import (
 __all__ = [
     "OPS",
     "BackwardError",
+    "CompileError",
+    "Compiled",
     "DomainError",
     "ExpressionError",
     "GradcheckError",
@@ -39,6 +42,7 @@ __all__ = [
     "Value",
     "apply",
     "backward",
+    "compile",
     "dot",
     "exp",
     "grad",

@@ -26,14 +26,19 @@ def _outputs(z: Outputs) -> list[Value]:
     return [z] if isinstance(z, Value) else list(z)
 
 
-def _targets(y: Target, n: int, loss: str) -> list[float]:
-    ys = [y] if isinstance(y, numbers.Real) else list(y)
+def _targets(y: Target, n: int, loss: str) -> list[float | Value]:
+    """The target as a list of n numbers; Values stay Values (a target that is an input of a compiled graph)."""
+    ys = [y] if isinstance(y, numbers.Real | Value) else list(y)
     if len(ys) != n:
         raise ValueError(f"{loss}: target y has {len(ys)} entries but the model has {n} outputs")
     for k, yk in enumerate(ys):
-        if isinstance(yk, bool) or not isinstance(yk, numbers.Real):
+        if isinstance(yk, bool) or not isinstance(yk, numbers.Real | Value):
             raise TypeError(f"{loss}: target y[{k}] is {type(yk).__name__} {yk!r}, expected a number")
-    return [float(yk) for yk in ys]
+    return [yk if isinstance(yk, Value) else float(yk) for yk in ys]
+
+
+def _number(y: float | Value) -> float:
+    return y.data if isinstance(y, Value) else y
 
 
 def squared_error(z: Outputs, y: Target) -> Value:
@@ -57,6 +62,8 @@ def cross_entropy(z: Sequence[Value], y: int | Sequence[float]) -> Value:
             raise ValueError(f"cross_entropy: class index y={y} is out of range for {len(zs)} outputs")
         return autograd.neg_log_softmax(zs, int(y))
     ys = _targets(y, len(zs), "cross_entropy")
+    if any(isinstance(yk, Value) for yk in ys):  # targets that vary (a compiled graph): every term, always
+        return autograd.sum(autograd.neg_log_softmax(zs, k) * yk for k, yk in enumerate(ys))
     terms = [
         autograd.neg_log_softmax(zs, k) * yk if yk != 1.0 else autograd.neg_log_softmax(zs, k)
         for k, yk in enumerate(ys)
@@ -76,22 +83,25 @@ def softmax(z: Sequence[Value]) -> list[Value]:
 def binary_cross_entropy(z: Outputs, y: Target) -> Value:
     """Binary cross-entropy on logits: ``Σ_k −y_k log s(z_k) − (1 − y_k) log(1 − s(z_k))``.
 
-    Written as ``max(z, 0) − z·y + log(1 + e^{−|z|})`` (the branch is chosen by the sign
-    of z), so ``exp`` never sees a large positive number: exact and finite at ±10,000.
+    ``−log s(z) = −log softmax([0, z])_1`` and ``−log(1 − s(z)) = −log softmax([0, z])_0``: each is
+    one ``neg_log_softmax`` node, exact and finite at any logit, with no branch on the data.
     ``y_k`` is a probability, usually 0 or 1. Its δ is ``s(z) − y``.
     """
     zs = _outputs(z)
     ys = _targets(y, len(zs), "binary_cross_entropy")
     for k, yk in enumerate(ys):
-        if not 0.0 <= yk <= 1.0:
+        if not 0.0 <= _number(yk) <= 1.0:
             raise ValueError(f"binary_cross_entropy: target y[{k}] = {yk} must lie in [0, 1] (use 0/1 labels)")
     terms = []
     for zk, yk in zip(zs, ys, strict=True):
-        if zk.data >= 0.0:
-            softplus, slope = (1.0 + (-zk).exp()).log(), 1.0 - yk  # z(1 − y) + log(1 + e^{−z})
-        else:
-            softplus, slope = (1.0 + zk.exp()).log(), -yk  # −z·y + log(1 + e^{z})
-        terms.append(softplus + slope * zk if slope else softplus)
+        both = [0.0, zk]
+        if isinstance(yk, Value):  # a target that varies (a compiled graph): both terms, always
+            terms += [autograd.neg_log_softmax(both, 1) * yk, autograd.neg_log_softmax(both, 0) * (1.0 - yk)]
+            continue
+        for k, weight in ((1, yk), (0, 1.0 - yk)):  # a 0/1 label needs one of the two terms, unweighted
+            if weight:
+                term = autograd.neg_log_softmax(both, k)
+                terms.append(term if weight == 1.0 else term * weight)
     return autograd.sum(terms)
 
 
@@ -100,7 +110,7 @@ def hinge(z: Outputs, y: Target) -> Value:
     zs = _outputs(z)
     ys = _targets(y, len(zs), "hinge")
     for k, yk in enumerate(ys):
-        if yk not in (-1.0, 1.0):
+        if _number(yk) not in (-1.0, 1.0):
             raise ValueError(f"hinge: target y[{k}] = {yk} must be -1 or +1 (hinge needs ±1 labels, not 0/1)")
     return autograd.sum((1.0 - yk * zk).relu() for zk, yk in zip(zs, ys, strict=True))
 
