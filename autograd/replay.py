@@ -115,7 +115,9 @@ class Compiled:
             if type(step) is MatmulStep:
                 A = V[step.a]
                 W = theta[step.w].reshape(step.shape)
-                V[step.out] = W @ A if step.b is None else W @ A + theta[step.b][:, None]
+                Z = np.matmul(W, A, out=V[step.out])  # written in place: one copy less
+                if step.b is not None:
+                    Z += theta[step.b][:, None]
                 saved.append((A, W))
             else:
                 xs = [V[i] if kind == "v" else theta[i][:, None] for kind, i in step.operands]

@@ -112,8 +112,13 @@ def plan(loss: Value, inputs: Sequence[Value]) -> Plan:
 
     level = {id(v): 0 for v in order if v.is_leaf()}
     groups: dict[tuple, list[Value]] = {}
+    alias: dict[int, Value] = {}  # a sum of one input is that input: no step, the same place
     for v in order:
         if v.is_leaf():
+            continue
+        if v.op is ops.SUM and len(v.parents) == 1 and not v.parents[0].is_leaf():
+            alias[id(v)] = alias.get(id(v.parents[0]), v.parents[0])
+            level[id(v)] = level[id(v.parents[0])]
             continue
         level[id(v)] = 1 + max(level[id(p)] for p in v.parents)
         kinds = tuple(kind.get(id(p), "v") for p in v.parents)
@@ -142,26 +147,35 @@ def plan(loss: Value, inputs: Sequence[Value]) -> Plan:
         for r, v in enumerate(nodes, start=n_rows):
             places[id(v)] = ("v", r)
         n_rows = out.stop
-        steps.append(_step(nodes, out, places, len(inputs), layer=key[4] is not None))
-    n_nodes = sum(map(len, groups.values()))
+        steps.append(_step(nodes, out, places, alias, len(inputs), layer=key[4] is not None))
+    places |= {node: places[id(target)] for node, target in alias.items()}
+    n_nodes = sum(map(len, groups.values())) + len(alias)
     return Plan(steps, n_rows, n_nodes, places[id(loss)][1], parameters, places)
 
 
 def _step(
-    nodes: list[Value], out: slice, places: dict[int, tuple[str, int]], n_inputs: int, layer: bool
+    nodes: list[Value],
+    out: slice,
+    places: dict[int, tuple[str, int]],
+    alias: dict[int, Value],
+    n_inputs: int,
+    layer: bool,
 ) -> OpStep | MatmulStep:
+    def place(v: Value) -> tuple[str, int]:
+        return places[id(alias.get(id(v), v))]
+
     first = nodes[0]
     arity = len(first.parents)
-    columns = [[places[id(v.parents[i])][1] for v in nodes] for i in range(arity)]
+    columns = [[place(v.parents[i])[1] for v in nodes] for i in range(arity)]
     if layer:
         n = arity // 2
-        a = _index([places[id(p)][1] for p in first.parents[:n]])
-        w = _index([places[id(p)][1] for v in nodes for p in v.parents[n : 2 * n]])  # W row by row
+        a = _index([place(p)[1] for p in first.parents[:n]])
+        w = _index([place(p)[1] for v in nodes for p in v.parents[n : 2 * n]])  # W row by row
         b = _index(columns[2 * n]) if arity % 2 else None
-        inputs_only = max(places[id(p)][1] for p in first.parents[:n]) < n_inputs
+        inputs_only = max(place(p)[1] for p in first.parents[:n]) < n_inputs
         scatter_a = None if inputs_only else _adder(a)
         return MatmulStep(a, w, (len(nodes), n), b, out, scatter_a, _adder(w), None if b is None else _adder(b))
-    kinds = [places[id(p)][0] for p in first.parents]
+    kinds = [place(p)[0] for p in first.parents]
     operands = [
         (kind, _index(col) if kind == "v" else np.array(col, dtype=np.intp))
         for kind, col in zip(kinds, columns, strict=True)

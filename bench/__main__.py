@@ -263,6 +263,17 @@ def bench_mlp(config: Config) -> dict[str, Any]:
         f"Target: MLP step ≥100× faster than micrograd ({reference}): "
         f"{verdict(None if speedup is None else speedup >= 100)}" + ("" if speedup is None else f" ({speedup:.1f}×)")
     )
+    compiled, numpy = results["deltagrad-compiled"], results["numpy"]
+    times = compiled["ms_per_step"] / numpy["ms_per_step"] if compiled["ok"] and numpy["ok"] else None
+    print(
+        "Target: the compiled replay's step ≤ 2× numpy's time: "
+        f"{verdict(None if times is None else times <= 2.0)}" + ("" if times is None else f" ({times:.1f}×)")
+    )
+    cost = compiled.get("compile_ms")
+    print(
+        f"Target: compiling the step ≤ 50 ms: {verdict(None if cost is None else cost <= 50.0)}"
+        + ("" if cost is None else f" ({cost:.1f} ms to build one sample's graph and compile it)")
+    )
     return results
 
 

@@ -22,7 +22,7 @@ def test_bench_smoke_runs_every_benchmark_and_writes_json(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     for heading in ("Random DAG", "Deepest chain", "Memory per node", "MLP 2→16→16→1"):
         assert heading in result.stdout, result.stdout
-    assert result.stdout.count("Target:") == 4
+    assert result.stdout.count("Target:") == 6
     data = json.loads(out.read_text())
     assert {"dag", "chain", "memory", "mlp", "machine"} <= data.keys()
 
