@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from autograd.errors import BackwardError, OverflowInOpError
-from autograd.replay_check import CompileError, first_difference
+from autograd.replay_check import CompileError, Structure
 from autograd.replay_plan import MatmulStep, Plan, plan
 from autograd.value import Value
 
@@ -82,9 +82,10 @@ class Compiled:
     def check(self, batch: Any, build: Callable[[list[Value]], Value]) -> None:
         """Raise CompileError if ``build`` (the code that made the loss) makes another graph for any row."""
         X = self._batch(batch)
+        structure = Structure(self.loss, self.inputs, set(map(id, self.parameters)))
         for r, row in enumerate(X.tolist()):
             fresh = [Value(v) for v in row]
-            problem = first_difference(self.loss, self.inputs, set(map(id, self.parameters)), build(fresh), fresh)
+            problem = structure.difference(build(fresh), fresh)
             if problem is not None:
                 raise CompileError(
                     f"row {r} of the batch builds a different graph from the one compiled: {problem}. The code "
