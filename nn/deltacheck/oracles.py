@@ -9,6 +9,7 @@ sample's δ in its ``z.grad`` and the sum over samples in every ``w.grad``.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 
 import numpy as np
@@ -92,33 +93,31 @@ class FiniteDifferenceCache:
 
 
 def finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str, h: float) -> FiniteDifferences:
-    """Central differences of the total loss for every parameter, and the ReLU kinks each one crosses."""
+    """Central differences of the total loss for every parameter, and the ReLU kinks each one crosses.
+
+    The model's own forward pass and loss are recorded once, as one graph of ``Loss = Σ_i L_i``
+    whose inputs are the parameters, and replayed on every perturbed parameter vector at once
+    (``autograd.compile``, forward only: neither the δ formulas nor autograd's backward take part).
+    """
+    params = model.parameters()
+    traces = [model.trace(list(x)) for x in X]
+    total = reduce([losses.get_loss(loss)(t.output, list(y)) for t, y in zip(traces, Y, strict=True)], "sum")
+    hidden = [(f"{z.label} of sample {s}", z) for s, t in enumerate(traces, start=1) for zl in t.z[1:-1] for z in zl]
+    w = np.array([p.data for p in params])
+    rows = np.repeat(w[None], len(params) * len(STENCIL), axis=0)  # row 4j + k: w_j moved by step_k · h
+    steps = np.array([step for step, _ in STENCIL])
+    rows[np.arange(len(rows)), np.repeat(np.arange(len(params)), len(STENCIL))] += np.tile(steps, len(params)) * h
+    values, z = autograd.compile(total, params)(rows, backward=False, values=[v for _, v in hidden])
+    weights = [weight for _, weight in STENCIL]
     relu = model.activation == "relu"
-    loss_fn = losses.get_loss(loss)
-
-    def evaluate() -> tuple[float, set[str]]:
-        total, positive = [], set()
-        with autograd.no_grad():
-            for s, (x, y) in enumerate(zip(X, Y, strict=True), start=1):
-                t = model.trace(list(x))
-                total.append(loss_fn(t.output, list(y)).data)
-                if relu:  # which hidden z are on the positive side of the kink
-                    positive |= {f"{z.label} of sample {s}" for zl in t.z[1:-1] for z in zl if z.data > 0.0}
-        return math.fsum(total), positive
-
     out: FiniteDifferences = {}
-    for p in model.parameters():
-        w = p.data
-        values, sides = [], []
-        try:
-            for step, weight in STENCIL:
-                p.data = w + step * h
-                f, positive = evaluate()
-                values.append(weight * f)
-                sides.append(positive)
-        finally:
-            p.data = w
-        crossed = sorted(set.union(*sides) - set.intersection(*sides))
-        kink = f"{', '.join(crossed)} within ±{2 * h:g} of 0" if crossed else None
-        out[p] = (math.fsum(values) / (12.0 * h), kink)
+    for j, p in enumerate(params):
+        stencil = slice(len(STENCIL) * j, len(STENCIL) * (j + 1))
+        derivative = math.fsum(map(operator.mul, weights, values[stencil].tolist())) / (12.0 * h)
+        kink = None
+        if relu:  # the hidden z whose side of the kink changes within the stencil
+            positive = z[stencil] > 0.0
+            crossed = sorted(hidden[i][0] for i in np.flatnonzero(positive.any(axis=0) & ~positive.all(axis=0)))
+            kink = f"{', '.join(crossed)} within ±{2 * h:g} of 0" if crossed else None
+        out[p] = (derivative, kink)
     return out
