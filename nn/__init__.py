@@ -13,7 +13,7 @@ except ImportError as _exc:
         "import name: install deltagrad in its own virtual environment."
     ) from _exc
 
-from nn.data import DATASETS, blobs, circles, make_dataset, moons, spirals, xor
+from nn.data import DATASETS, blobs, circles, digits, make_dataset, moons, spirals, xor
 from nn.deltacheck import RULE_SETS, DeltaReport, Rules, check_deltas, rules_named
 from nn.export import to_torch
 from nn.io import ModelFileError, load, save
@@ -56,6 +56,7 @@ __all__ = [
     "check_deltas",
     "circles",
     "cross_entropy",
+    "digits",
     "fit",
     "get_loss",
     "hinge",
