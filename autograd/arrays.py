@@ -54,6 +54,18 @@ def powc(c: float, a: Any) -> Any:
     return _pow("powc", a, c)
 
 
+def periodic(name: str, f: Any) -> Any:
+    """sin or cos on arrays: undefined (a DomainError) at ±inf, as the float rule."""
+
+    def forward(c: Any, a: Any) -> Any:
+        bad = np.asarray(np.isinf(a))
+        if bad.any():
+            raise DomainError(name, _first(bad, a), f"{name} of an infinite number is undefined")
+        return f(a)
+
+    return forward
+
+
 def exp(c: Any, a: Any) -> Any:
     with np.errstate(over="ignore"):
         return np.exp(a)

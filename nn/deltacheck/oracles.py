@@ -93,12 +93,14 @@ class FiniteDifferenceCache:
 
 
 def finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str, h: float) -> FiniteDifferences:
-    """Central differences of the total loss for every parameter, and the ReLU kinks each one crosses.
+    """Central differences of the total loss for every parameter, and the kinks of σ (ReLU's 0) each one crosses.
 
     The model's own forward pass and loss are recorded once, as one graph of ``Loss = Σ_i L_i``
     whose inputs are the parameters, and replayed on every perturbed parameter vector at once
     (``autograd.compile``, forward only: neither the δ formulas nor autograd's backward take part).
     """
+    sigma = autograd.OPS.get(model.activation)  # None for "linear"
+    kinks = sigma.kinks if sigma is not None else ()
     params = model.parameters()
     traces = [model.trace(list(x)) for x in X]
     total = reduce([losses.get_loss(loss)(t.output, list(y)) for t, y in zip(traces, Y, strict=True)], "sum")
@@ -108,16 +110,17 @@ def finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str, h: f
     steps = np.array([step for step, _ in STENCIL])
     rows[np.arange(len(rows)), np.repeat(np.arange(len(params)), len(STENCIL))] += np.tile(steps, len(params)) * h
     values, z = autograd.compile(total, params)(rows, backward=False, values=[v for _, v in hidden])
+    piece = sum((z > k).astype(int) for k in kinks) if kinks else None  # which piece of σ each hidden z is on
     weights = [weight for _, weight in STENCIL]
-    relu = model.activation == "relu"
+    at = ", ".join(f"{k:g}" for k in kinks)
     out: FiniteDifferences = {}
     for j, p in enumerate(params):
         stencil = slice(len(STENCIL) * j, len(STENCIL) * (j + 1))
         derivative = math.fsum(map(operator.mul, weights, values[stencil].tolist())) / (12.0 * h)
         kink = None
-        if relu:  # the hidden z whose side of the kink changes within the stencil
-            positive = z[stencil] > 0.0
-            crossed = sorted(hidden[i][0] for i in np.flatnonzero(positive.any(axis=0) & ~positive.all(axis=0)))
-            kink = f"{', '.join(crossed)} within ±{2 * h:g} of 0" if crossed else None
+        if piece is not None:  # the hidden z whose piece of σ changes within the stencil
+            moved = np.flatnonzero((piece[stencil] != piece[stencil][0]).any(axis=0))
+            crossed = sorted(hidden[i][0] for i in moved)
+            kink = f"{', '.join(crossed)} within ±{2 * h:g} of {at}" if crossed else None
         out[p] = (derivative, kink)
     return out

@@ -169,3 +169,11 @@ def test_compiled_fit_needs_a_named_loss():
     X, y = moons(10, seed=0)
     with pytest.raises(ValueError, match="compile=True needs a named loss"):
         fit(MLP(2, [1], seed=0), X, y, loss=lambda z, label: (z - label) ** 2, compile=True, progress=False)
+
+
+def test_a_sigmoid_output_predicts_class_1_above_one_half():
+    X, _ = moons(40, seed=1)
+    model = MLP(2, [6, 1], activation="tanh", seed=3, output_activation="sigmoid")
+    a = np.array([model(x).data for x in X.tolist()])
+    assert model.threshold == 0.5 and 0.0 < (a > 0.5).mean() < 1.0  # both classes occur
+    np.testing.assert_array_equal(predict(model, X), (a > 0.5).astype(int))
