@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.errors import DomainError
+from autograd.errors import DivisionByZeroError, DomainError
 
 
 def _first(mask: np.ndarray, *operands: Any) -> tuple[float, ...]:
@@ -27,7 +27,9 @@ def _first(mask: np.ndarray, *operands: Any) -> tuple[float, ...]:
 def div(c: Any, a: Any, b: Any) -> Any:
     zero = np.asarray(b == 0.0)
     if zero.any():
-        raise DomainError("div", _first(np.broadcast_to(zero, np.broadcast(a, b).shape), a, b), "division by zero")
+        raise DivisionByZeroError(
+            "div", _first(np.broadcast_to(zero, np.broadcast(a, b).shape), a, b), "division by zero"
+        )
     return a / b
 
 
@@ -35,7 +37,7 @@ def _pow(op: str, a: Any, b: Any) -> Any:
     shape = np.broadcast(a, b).shape
     bad = np.broadcast_to((a == 0.0) & (b < 0.0), shape)
     if bad.any():
-        raise DomainError(op, _first(bad, a, b), "zero cannot be raised to a negative power")
+        raise DivisionByZeroError(op, _first(bad, a, b), "zero cannot be raised to a negative power")
     bad = np.broadcast_to((a < 0.0) & (np.floor(b) != b), shape)
     if bad.any():
         raise DomainError(op, _first(bad, a, b), "a negative base needs an integer exponent (the result is complex)")

@@ -48,6 +48,7 @@ def eager_finite_differences(model: Any, X: np.ndarray, Y: np.ndarray, h: float 
 
 def measure(repeats: int) -> dict[str, Any]:
     from nn import check_deltas
+    from nn.deltacheck.objective import Objective
     from nn.deltacheck.oracles import finite_differences
 
     model, X, Y = case()
@@ -56,7 +57,7 @@ def measure(repeats: int) -> dict[str, Any]:
         c0 = time.process_time()
         report = check_deltas(model, X, Y, "squared-error")
         c1 = time.process_time()
-        fd = finite_differences(model, X, Y, "squared-error", 1e-4)
+        fd = finite_differences(model, X, Y, Objective.of("squared-error", "sum", 0.0, model), 1e-4)
         fd_times.append(time.process_time() - c1)
         check_times.append(c1 - c0)
     c0 = time.process_time()

@@ -29,11 +29,15 @@ def _torch_loss(torch, name, z, y):
     t = torch.tensor(y, dtype=torch.float64) if not isinstance(y, int) else torch.tensor([y])
     if name == "squared-error":
         return ((z - t) ** 2).sum()
+    if name == "half-squared-error":
+        return 0.5 * ((z - t) ** 2).sum()
     if name == "cross-entropy":
         return F.cross_entropy(z[None], t if isinstance(y, int) else t[None], reduction="sum")
     if name == "binary-cross-entropy":
         return F.binary_cross_entropy_with_logits(z, t, reduction="sum")
-    return torch.relu(1.0 - t * z).sum()
+    if name == "hinge":
+        return torch.relu(1.0 - t * z).sum()
+    raise AssertionError(f"no PyTorch oracle for the loss {name!r}: add one to _torch_loss")
 
 
 @pytest.mark.parametrize(("name", "y"), CASES)
@@ -72,7 +76,7 @@ def test_whole_network_loss_gradients_match_torch(name):
     expected = sum(_torch_loss(torch, name, out[i], ys[i]) for i in range(3)) / 3
     expected.backward()
     assert loss.data == pytest.approx(expected.item(), rel=1e-12)
-    for l, linear in zip((1, 2), (net[0], net[2]), strict=True):  # noqa: E741
+    for l, linear in zip((1, 2), (net[0], net[2]), strict=True):
         grads = np.array([[w.grad for w in n.w] for n in model.layers[l - 1].neurons])
         np.testing.assert_allclose(grads, linear.weight.grad.numpy(), rtol=1e-10, atol=1e-14)
         np.testing.assert_allclose(
