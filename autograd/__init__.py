@@ -14,6 +14,7 @@ from autograd.expression import ExpressionError, parse
 from autograd.formula import DerivativeReport, check_derivative
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 from autograd.ops import OPS, Op
+from autograd.replay import Compiled, CompileError, compile  # noqa: A004 - autograd.compile
 from autograd.softmax import logsumexp, neg_log_softmax
 from autograd.value import (
     FUNCTIONS,
@@ -31,6 +32,8 @@ __all__ = [
     "OPS",
     "BackwardError",
     "DerivativeReport",
+    "CompileError",
+    "Compiled",
     "DivisionByZeroError",
     "DomainError",
     "ExpressionError",
@@ -43,6 +46,7 @@ __all__ = [
     "backward",
     "backward_steps",
     "check_derivative",
+    "compile",
     "dot",
     "grad",
     "gradcheck",

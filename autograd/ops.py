@@ -20,6 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
+from autograd import arrays
 from autograd.errors import DivisionByZeroError, DomainError, OverflowInOpError
 
 
@@ -41,6 +44,9 @@ class Op:
         kinks: the inputs at which a one-input op is not differentiable (ReLU's and
             abs's 0); ``partials`` there gives the derivative of the left piece.
             gradcheck reports an input within ``eps`` of a kink as a kink, not a failure.
+        on_arrays: the forward on numpy arrays (``autograd.arrays``), for a compiled replay;
+            None when ``forward`` itself works on arrays (``a + b``). ``partials`` runs on
+            arrays as it is: its helpers below take floats, Values and arrays.
     """
 
     name: str
@@ -51,6 +57,7 @@ class Op:
     arity: int | None
     function: bool = False
     kinks: tuple[float, ...] = ()
+    on_arrays: Callable[..., Any] | None = None
 
     def __post_init__(self) -> None:
         if (self.function or self.kinks) and self.arity != 1:
@@ -74,7 +81,9 @@ def _data(x: Any) -> float:
 
 
 def _log(x: Any) -> Any:
-    return math.log(x) if isinstance(x, float) else x.log()
+    if isinstance(x, float):
+        return math.log(x)
+    return np.log(x) if isinstance(x, np.ndarray) else x.log()
 
 
 def _checked_div(c: Any, a: float, b: float) -> float:
@@ -96,6 +105,11 @@ def _checked_pow(a: float, b: float, op: str = "pow") -> float:
 
 def _pow_partials(out: Any, c: Any, a: Any, b: Any) -> tuple[Any, Any]:
     # ∂(a^b)/∂b = a^b·ln a, which needs a > 0; at a = 0 (b > 0) the limit is 0.
+    if isinstance(out, np.ndarray):
+        if (a < 0.0).any():
+            raise DomainError("pow", arrays._first(a < 0.0, a, b), "∂(a**b)/∂b = a**b·ln(a) is undefined for a < 0")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (b * a ** (b - 1.0), np.where(a > 0.0, out * np.log(np.where(a > 0.0, a, 1.0)), 0.0))
     a_data = _data(a)
     if a_data > 0.0:
         d_exponent = out * _log(a)
@@ -130,24 +144,34 @@ def _sigmoid(c: Any, a: float) -> float:
 def _s(x: Any) -> Any:
     """The sigmoid of a float or a Value. ``s(a)·s(−a)`` equals ``s(a)(1 − s(a))`` without the
     cancellation in ``1 − s(a)``: sigmoid'(40) is 4.2e-18, not 0."""
-    return _sigmoid(None, x) if isinstance(x, float) else x.sigmoid()
+    if isinstance(x, float):
+        return _sigmoid(None, x)
+    return arrays.sigmoid_of(x) if isinstance(x, np.ndarray) else x.sigmoid()
 
 
 def _sech2(x: Any) -> Any:
     """tanh'(x) = 1 − tanh²(x), written as 4t/(1 + t)² with t = e^(−2|x|): no cancellation when
     tanh(x) ≈ ±1, and no overflow (t ≤ 1). Works on floats and Values alike."""
-    t = -2.0 * x if _data(x) >= 0.0 else 2.0 * x
-    t = math.exp(t) if isinstance(t, float) else t.exp()
+    if isinstance(x, float):
+        t = math.exp(-2.0 * abs(x))
+    elif isinstance(x, np.ndarray):
+        return arrays.sech2(x)
+    else:
+        t = (-2.0 * x if x.data >= 0.0 else 2.0 * x).exp()
     return 4.0 * t / ((1.0 + t) * (1.0 + t))
 
 
 def _step(x: Any) -> float:
     """ReLU's derivative: 1 where x > 0, else 0 (the value at exactly 0 is 0, as in the notes)."""
-    return 1.0 if _data(x) > 0.0 else 0.0
+    if isinstance(x, float):
+        return 1.0 if x > 0.0 else 0.0
+    return arrays.step(x) if isinstance(x, np.ndarray) else 1.0 if x.data > 0.0 else 0.0
 
 
-def _sign(x: Any) -> float:
+def _sign(x: Any) -> Any:
     """abs's derivative: 1 where x > 0, −1 where x < 0, 0 at the kink (as PyTorch)."""
+    if isinstance(x, np.ndarray):
+        return np.sign(x)
     x = _data(x)
     return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
 
@@ -162,11 +186,15 @@ def _periodic(name: str, f: Callable[[float], float]) -> Callable[[Any, float], 
 
 
 def _sin(x: Any) -> Any:
-    return math.sin(x) if isinstance(x, float) else x.sin()
+    if isinstance(x, float):
+        return math.sin(x)
+    return np.sin(x) if isinstance(x, np.ndarray) else x.sin()
 
 
 def _cos(x: Any) -> Any:
-    return math.cos(x) if isinstance(x, float) else x.cos()
+    if isinstance(x, float):
+        return math.cos(x)
+    return np.cos(x) if isinstance(x, np.ndarray) else x.cos()
 
 
 def _fsum(x: tuple[float, ...] | list[float]) -> float:
@@ -215,7 +243,8 @@ def _logsumexp(c: int | None, *z: float) -> float:
     """``log Σ_j e^{z_j}``, or with an index c, ``log Σ_j e^{z_j} − z_c`` (that is ``−log p_c``,
     p = softmax(z)), computed as ``(m − z_c) + log Σ_j e^{z_j − m}`` with m = max z: each exp
     is ≤ 1, the sum ≥ 1, and the large parts cancel before the logarithm is added, so
-    ``−log p_0`` is ln 2 at z = [1e16, 1e16] and 0 at z = [1e308, −1e308]."""
+    ``−log p_0`` is ln 2 at z = [1e16, 1e16] and 0 at z = [1e308, −1e308], and ``log1p`` of the
+    terms other than the largest keeps full precision when they are tiny (``−log p_1`` at [0, 20])."""
     m = max(z)
     if m - m != 0.0:  # an infinite (or nan) largest input: the shift would give nan
         return m if c is None else m - z[c]
@@ -234,6 +263,8 @@ def _logsumexp_partials(out: Any, c: int | None, *z: Any) -> tuple[Any, ...]:
         if c is not None:  # p_c − 1 = −Σ_{j≠c} p_j, without the cancellation when p_c ≈ 1
             p[c] = -_fsum(e[:c] + e[c + 1 :]) / total
         return tuple(p)
+    if isinstance(out, np.ndarray):
+        return arrays.softmax(c, *z)
     # On Values (second derivatives): p_j = e^{z_j − z_c − out}, a graph with no constants.
     if c is None:
         return tuple((zj - out).exp() for zj in z)
@@ -251,9 +282,25 @@ def _neg_log_softmax(c: int, *z: float) -> float:
 ADD = Op("add", lambda c, a, b: a + b, lambda out, c, a, b: (1.0, 1.0), "+", "∂/∂a = 1, ∂/∂b = 1", 2)
 SUB = Op("sub", lambda c, a, b: a - b, lambda out, c, a, b: (1.0, -1.0), "−", "∂/∂a = 1, ∂/∂b = −1", 2)
 MUL = Op("mul", lambda c, a, b: a * b, lambda out, c, a, b: (b, a), "×", "∂/∂a = b, ∂/∂b = a", 2)
-DIV = Op("div", _checked_div, lambda out, c, a, b: (1.0 / b, -out / b), "÷", "∂/∂a = 1/b, ∂/∂b = −a/b²", 2)
+DIV = Op(
+    "div",
+    _checked_div,
+    lambda out, c, a, b: (1.0 / b, -out / b),
+    "÷",
+    "∂/∂a = 1/b, ∂/∂b = −a/b²",
+    2,
+    on_arrays=arrays.div,
+)
 NEG = Op("neg", lambda c, a: -a, lambda out, c, a: (-1.0,), "−", "∂/∂a = −1", 1)
-POW = Op("pow", lambda c, a, b: _checked_pow(a, b), _pow_partials, "**", "∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a", 2)
+POW = Op(
+    "pow",
+    lambda c, a, b: _checked_pow(a, b),
+    _pow_partials,
+    "**",
+    "∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a",
+    2,
+    on_arrays=arrays.pow,
+)
 POWC = Op(  # a Value to a fixed number: the exponent is a constant, not a node
     "powc",
     lambda c, a: _checked_pow(a, c, "powc"),
@@ -261,14 +308,29 @@ POWC = Op(  # a Value to a fixed number: the exponent is a constant, not a node
     "**{c}",
     "∂/∂a = c·a^(c−1)",
     1,
+    on_arrays=arrays.powc,
 )
-EXP = Op("exp", _exp, lambda out, c, a: (out,), "exp", "∂/∂a = exp(a)", 1, function=True)
-LOG = Op("log", _log_forward, lambda out, c, a: (1.0 / a,), "log", "∂/∂a = 1/a", 1, function=True)
+EXP = Op("exp", _exp, lambda out, c, a: (out,), "exp", "∂/∂a = exp(a)", 1, function=True, on_arrays=arrays.exp)
+LOG = Op("log", _log_forward, lambda out, c, a: (1.0 / a,), "log", "∂/∂a = 1/a", 1, function=True, on_arrays=arrays.log)
 TANH = Op(
-    "tanh", lambda c, a: math.tanh(a), lambda out, c, a: (_sech2(a),), "tanh", "∂/∂a = 1 − tanh²(a)", 1, function=True
+    "tanh",
+    lambda c, a: math.tanh(a),
+    lambda out, c, a: (_sech2(a),),
+    "tanh",
+    "∂/∂a = 1 − tanh²(a)",
+    1,
+    function=True,
+    on_arrays=arrays.tanh,
 )
 SIGMOID = Op(
-    "sigmoid", _sigmoid, lambda out, c, a: (out * _s(-a),), "sigmoid", "∂/∂a = s(a)(1 − s(a))", 1, function=True
+    "sigmoid",
+    _sigmoid,
+    lambda out, c, a: (out * _s(-a),),
+    "sigmoid",
+    "∂/∂a = s(a)(1 − s(a))",
+    1,
+    function=True,
+    on_arrays=arrays.sigmoid,
 )
 RELU = Op(
     "relu",
@@ -279,6 +341,7 @@ RELU = Op(
     1,
     function=True,
     kinks=(0.0,),
+    on_arrays=arrays.relu,
 )
 ABS = Op(
     "abs",
@@ -289,11 +352,32 @@ ABS = Op(
     1,
     function=True,
     kinks=(0.0,),
+    on_arrays=lambda c, a: np.abs(a),
 )
-SIN = Op("sin", _periodic("sin", math.sin), lambda out, c, a: (_cos(a),), "sin", "∂/∂a = cos(a)", 1, function=True)
-COS = Op("cos", _periodic("cos", math.cos), lambda out, c, a: (-_sin(a),), "cos", "∂/∂a = −sin(a)", 1, function=True)
-SUM = Op("sum", lambda c, *x: _fsum(x), lambda out, c, *x: (1.0,) * len(x), "Σ", "∂/∂x_i = 1", None)
-DOT = Op("dot", _dot, _dot_partials, "Σ a·w", "∂/∂a_i = w_i, ∂/∂w_i = a_i, ∂/∂b = 1", None)
+SIN = Op(
+    "sin",
+    _periodic("sin", math.sin),
+    lambda out, c, a: (_cos(a),),
+    "sin",
+    "∂/∂a = cos(a)",
+    1,
+    function=True,
+    on_arrays=arrays.periodic("sin", np.sin),
+)
+COS = Op(
+    "cos",
+    _periodic("cos", math.cos),
+    lambda out, c, a: (-_sin(a),),
+    "cos",
+    "∂/∂a = −sin(a)",
+    1,
+    function=True,
+    on_arrays=arrays.periodic("cos", np.cos),
+)
+SUM = Op(
+    "sum", lambda c, *x: _fsum(x), lambda out, c, *x: (1.0,) * len(x), "Σ", "∂/∂x_i = 1", None, on_arrays=arrays.sum
+)
+DOT = Op("dot", _dot, _dot_partials, "Σ a·w", "∂/∂a_i = w_i, ∂/∂w_i = a_i, ∂/∂b = 1", None, on_arrays=arrays.dot)
 LOGSUMEXP = Op(
     "logsumexp",
     lambda c, *z: _logsumexp(None, *z),
@@ -301,6 +385,7 @@ LOGSUMEXP = Op(
     "log Σ exp",
     "∂/∂z_j = softmax(z)_j",
     None,
+    on_arrays=lambda c, *z: arrays.logsumexp(None, *z),
 )
 NEG_LOG_SOFTMAX = Op(  # −log softmax(z)_c = log Σ_j e^{z_j} − z_c: softmax cross-entropy for class c, fused
     "neg_log_softmax",
@@ -309,6 +394,7 @@ NEG_LOG_SOFTMAX = Op(  # −log softmax(z)_c = log Σ_j e^{z_j} − z_c: softmax
     "−log softmax_{c}",
     "∂/∂z_j = softmax(z)_j − [j = c]",
     None,
+    on_arrays=arrays.logsumexp,
 )
 
 _PRIMITIVES = (ADD, SUB, MUL, DIV, NEG, POW, POWC, EXP, LOG, TANH, SIGMOID, RELU, ABS, SIN, COS)

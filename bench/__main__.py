@@ -1,14 +1,12 @@
-"""``python -m bench [--quick|--smoke] [--only dag,chain,memory,mlp] [--json PATH]``: run, print markdown tables."""
+"""``python -m bench [--quick|--smoke] [--only dag,…,deltacheck] [--json PATH]``: run, print markdown tables."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import signal
-import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -16,43 +14,11 @@ from autograd.files import write_atomically
 from bench import dag, mlp
 from bench.peers import GRAPH_PEERS, PEERS
 from bench.report import machine, machine_line, ratio, table, verdict
+from bench.runner import FULL, QUICK, SMOKE, Config, run_worker
+from bench.sections import bench_deltacheck, bench_digits
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ("dag", "chain", "memory", "mlp")
-
-
-@dataclass(frozen=True)
-class Config:
-    dag_nodes: int
-    dag_nodes_torch: int  # PyTorch is ~20 µs a node: a smaller graph in --quick, scaled per node
-    dag_repeats: int
-    chain_depths: tuple[int, ...]
-    chain_max_depth_torch: int
-    memory_nodes: int
-    mlp_steps: int
-    mlp_warm_up: bool
-    timeout_s: int
-
-
-DEPTHS = (100, 1_000, 10_000, 100_000, 1_000_000)
-FULL = Config(200_000, 200_000, 5, DEPTHS, 1_000_000, 200_000, 7, True, 900)
-QUICK = Config(200_000, 20_000, 3, DEPTHS, 100_000, 50_000, 3, True, 300)  # the same DAG, fewer repeats
-SMOKE = Config(2_000, 2_000, 1, DEPTHS[:2], 1_000, 2_000, 1, False, 120)  # only proves the benchmark runs
-
-
-def run_worker(task: str, engine: str, params: dict[str, Any], timeout: int) -> dict[str, Any]:
-    """Run one measurement in a fresh interpreter: {"ok": True, **result} or {"ok": False, "error": why}."""
-    command = [sys.executable, "-m", "bench.worker", task, engine, json.dumps(params)]
-    try:
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        return {"ok": False, "error": f"timed out after {timeout} s"}
-    if done.returncode < 0:
-        return {"ok": False, "error": f"crashed ({signal.Signals(-done.returncode).name})"}
-    if done.returncode != 0:
-        lines = done.stderr.strip().splitlines() or ["no message"]
-        return {"ok": False, "error": lines[-1][:160]}
-    return {"ok": True, **json.loads(done.stdout.strip().splitlines()[-1])}
+BENCHMARKS = ("dag", "chain", "memory", "mlp", "digits", "deltacheck")
 
 
 def available(engine: str) -> bool:
@@ -263,6 +229,17 @@ def bench_mlp(config: Config) -> dict[str, Any]:
         f"Target: MLP step ≥100× faster than micrograd ({reference}): "
         f"{verdict(None if speedup is None else speedup >= 100)}" + ("" if speedup is None else f" ({speedup:.1f}×)")
     )
+    compiled, numpy = results["deltagrad-compiled"], results["numpy"]
+    times = compiled["ms_per_step"] / numpy["ms_per_step"] if compiled["ok"] and numpy["ok"] else None
+    print(
+        "Target: the compiled replay's step ≤ 2× numpy's time: "
+        f"{verdict(None if times is None else times <= 2.0)}" + ("" if times is None else f" ({times:.1f}×)")
+    )
+    cost = compiled.get("compile_ms")
+    print(
+        f"Target: compiling the step ≤ 50 ms: {verdict(None if cost is None else cost <= 50.0)}"
+        + ("" if cost is None else f" ({cost:.1f} ms to build one sample's graph and compile it)")
+    )
     return results
 
 
@@ -272,7 +249,14 @@ def _importable(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-RUNNERS = {"dag": bench_dag, "chain": bench_chain, "memory": bench_memory, "mlp": bench_mlp}
+RUNNERS = {
+    "dag": bench_dag,
+    "chain": bench_chain,
+    "memory": bench_memory,
+    "mlp": bench_mlp,
+    "digits": bench_digits,
+    "deltacheck": bench_deltacheck,
+}
 
 
 def main(argv: list[str] | None = None) -> None:

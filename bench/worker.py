@@ -16,6 +16,14 @@ def run(task: str, engine: str, params: dict[str, Any]) -> dict[str, Any]:
         from bench import mlp
 
         return mlp.measure(engine, **params)
+    if task == "digits":
+        from bench import digits
+
+        return digits.measure(engine, **params)
+    if task == "deltacheck":
+        from bench import deltacheck
+
+        return deltacheck.measure(**params)
     from bench.peers import PEERS
 
     leaf = PEERS[engine].leaf()

@@ -17,7 +17,7 @@ except ImportError as _exc:
         "import name: install deltagrad in its own virtual environment."
     ) from _exc
 
-from nn.data import DATASETS, blobs, circles, make_dataset, moons, spirals, xor
+from nn.data import DATASETS, blobs, circles, digits, make_dataset, moons, spirals, xor
 from nn.deltacheck import RULE_SETS, BackpropOutputError, DeltaReport, Rules, check_backprop, check_deltas, rules_named
 from nn.export import to_torch
 from nn.io import ModelFileError, load, save
@@ -63,6 +63,7 @@ __all__ = [
     "check_deltas",
     "circles",
     "cross_entropy",
+    "digits",
     "fit",
     "get_loss",
     "half_squared_error",

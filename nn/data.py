@@ -1,9 +1,11 @@
-"""Toy classification datasets, generated with numpy from a seed (no scikit-learn).
+"""Classification datasets: toy ones generated with numpy from a seed, and the UCI digits.
 
 Each generator returns ``(X, y)``: ``X`` an ``n × 2`` float64 array of points,
 ``y`` an ``n``-entry int array of class labels ``0 … k−1``. The same seed gives
 the same data on every machine, so a training run is reproducible end to end.
-``moons``, ``circles`` and ``blobs`` follow scikit-learn's recipes.
+``moons``, ``circles`` and ``blobs`` follow scikit-learn's recipes (without it).
+``digits`` is real data: the UCI handwritten digits as scikit-learn ships them
+(an optional extra, ``pip install 'deltagrad[digits]'``).
 """
 
 from __future__ import annotations
@@ -107,6 +109,23 @@ DATASETS: dict[str, Callable[..., Dataset]] = {
 """Every generator by name, as the CLI's ``--dataset`` accepts them."""
 
 
+def digits() -> Dataset:
+    """The UCI handwritten digits as scikit-learn ships them: 1,797 images of 8 × 8 pixels.
+
+    ``X`` is ``1797 × 64`` (pixel intensities 0 … 16 scaled to [0, 1]), ``y`` the digit 0 … 9.
+    Needs scikit-learn, which carries the data file: ``pip install 'deltagrad[digits]'``.
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise ModuleNotFoundError(
+            "nn.data.digits() reads the UCI digits from scikit-learn, which is not installed: "
+            "pip install 'deltagrad[digits]' (or pip install scikit-learn)"
+        ) from None
+    images = load_digits()
+    return np.asarray(images.data, dtype=np.float64) / 16.0, np.asarray(images.target, dtype=np.int64)
+
+
 def make_dataset(name: str, n: int = 100, seed: int | None = None, **options: object) -> Dataset:
     """``DATASETS[name](n=n, seed=seed, **options)``, with a clear error for an unknown name."""
     if name not in DATASETS:
@@ -119,4 +138,4 @@ def n_classes(y: np.ndarray) -> int:
     return int(np.max(y)) + 1 if len(y) else 0
 
 
-__all__ = ["DATASETS", "blobs", "circles", "make_dataset", "moons", "n_classes", "spirals", "xor"]
+__all__ = ["DATASETS", "blobs", "circles", "digits", "make_dataset", "moons", "n_classes", "spirals", "xor"]

@@ -27,16 +27,21 @@ def _outputs(z: Outputs) -> list[Value]:
     return [z] if isinstance(z, Value) else list(z)
 
 
-def _targets(y: Target, n: int, loss: str) -> list[float]:
-    ys = [y] if isinstance(y, numbers.Real) else list(y)
+def _targets(y: Target, n: int, loss: str) -> list[float | Value]:
+    """The target as a list of n numbers; Values stay Values (a target that is an input of a compiled graph)."""
+    ys = [y] if isinstance(y, numbers.Real | Value) else list(y)
     if len(ys) != n:
         raise ValueError(f"{loss}: target y has {len(ys)} entries but the model has {n} outputs")
     for k, yk in enumerate(ys):
-        if isinstance(yk, bool) or not isinstance(yk, numbers.Real):
+        if isinstance(yk, bool) or not isinstance(yk, numbers.Real | Value):
             raise TypeError(f"{loss}: target y[{k}] is {type(yk).__name__} {yk!r}, expected a number")
-        if not math.isfinite(yk):
+        if not math.isfinite(_number(yk)):
             raise ValueError(f"{loss}: target y[{k}] is {yk}, expected a finite number")
-    return [float(yk) for yk in ys]
+    return [yk if isinstance(yk, Value) else float(yk) for yk in ys]
+
+
+def _number(y: float | Value) -> float:
+    return y.data if isinstance(y, Value) else y
 
 
 def squared_error(z: Outputs, y: Target) -> Value:
@@ -67,6 +72,8 @@ def cross_entropy(z: Sequence[Value], y: int | Sequence[float]) -> Value:
             raise ValueError(f"cross_entropy: class index y={y} is out of range for {len(zs)} outputs")
         return autograd.neg_log_softmax(zs, int(y))
     ys = _targets(y, len(zs), "cross_entropy")
+    if any(isinstance(yk, Value) for yk in ys):  # targets that vary (a compiled graph): every term, always
+        return autograd.sum(autograd.neg_log_softmax(zs, k) * yk for k, yk in enumerate(ys))
     terms = [
         autograd.neg_log_softmax(zs, k) * yk if yk != 1.0 else autograd.neg_log_softmax(zs, k)
         for k, yk in enumerate(ys)
@@ -89,15 +96,19 @@ def binary_cross_entropy(z: Outputs, y: Target) -> Value:
     Written as ``y·softplus(−z) + (1 − y)·softplus(z)`` with ``softplus(x) = log(1 + e^x)``
     one ``logsumexp([0, x])`` node: both terms are ≥ 0 (nothing cancels) and each is exact,
     so the loss is exact at ±1e308 and ``log(1 + e^−40)`` is 4.2e-18, not 0.
+    A target that is a Value (an input of a compiled graph) always gets both terms: no branch on the data.
     ``y_k`` is a probability, usually 0 or 1. Its δ is ``s(z) − y``.
     """
     zs = _outputs(z)
     ys = _targets(y, len(zs), "binary_cross_entropy")
     for k, yk in enumerate(ys):
-        if not 0.0 <= yk <= 1.0:
+        if not 0.0 <= _number(yk) <= 1.0:
             raise ValueError(f"binary_cross_entropy: target y[{k}] = {yk} must lie in [0, 1] (use 0/1 labels)")
     terms = []
     for zk, yk in zip(zs, ys, strict=True):
+        if isinstance(yk, Value):  # a target that varies (a compiled graph): both terms, always
+            terms += [autograd.logsumexp([0.0, -zk]) * yk, autograd.logsumexp([0.0, zk]) * (1.0 - yk)]
+            continue
         if yk != 0.0:  # −log s(z) = softplus(−z)
             term = autograd.logsumexp([0.0, -zk])
             terms.append(term if yk == 1.0 else yk * term)
@@ -112,7 +123,7 @@ def hinge(z: Outputs, y: Target) -> Value:
     zs = _outputs(z)
     ys = _targets(y, len(zs), "hinge")
     for k, yk in enumerate(ys):
-        if yk not in (-1.0, 1.0):
+        if _number(yk) not in (-1.0, 1.0):
             raise ValueError(f"hinge: target y[{k}] = {yk} must be -1 or +1 (hinge needs ±1 labels, not 0/1)")
     return autograd.sum((1.0 - yk * zk).relu() for zk, yk in zip(zs, ys, strict=True))
 

@@ -20,11 +20,11 @@ def test_bench_smoke_runs_every_benchmark_and_writes_json(tmp_path: Path) -> Non
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    for heading in ("Random DAG", "Deepest chain", "Memory per node", "MLP 2→16→16→1"):
+    for heading in ("Random DAG", "Deepest chain", "Memory per node", "MLP 2→16→16→1", "UCI digits", "check_deltas"):
         assert heading in result.stdout, result.stdout
-    assert result.stdout.count("Target:") == 4
+    assert result.stdout.count("Target:") == 7
     data = json.loads(out.read_text())
-    assert {"dag", "chain", "memory", "mlp", "machine"} <= data.keys()
+    assert {"dag", "chain", "memory", "mlp", "digits", "deltacheck", "machine"} <= data.keys()
 
 
 def test_bench_rejects_an_unknown_benchmark_name() -> None:

@@ -10,6 +10,7 @@ and the whole gradient in every ``w.grad``.
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 
@@ -81,37 +82,45 @@ class FiniteDifferenceCache:
 
 
 def finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, objective: Objective, h: float) -> FiniteDifferences:
-    """Central differences of the objective for every parameter, and the kinks of σ (ReLU's 0) each one crosses."""
+    """Central differences of the objective for every parameter, and the kinks of σ (ReLU's 0) each one crosses.
+
+    The model's own forward pass and objective are recorded once, as one graph whose inputs are
+    the parameters, and replayed on every perturbed parameter vector at once (``autograd.compile``,
+    forward only: neither the δ formulas nor autograd's backward take part).
+    """
     sigma = autograd.OPS.get(model.activation)  # None for "linear"
     out_sigma = autograd.OPS.get(objective.output)  # the output layer's σ: a ReLU output has kinks too
     kinks = tuple(dict.fromkeys([*(sigma.kinks if sigma else ()), *(out_sigma.kinks if out_sigma else ())]))
-
-    def evaluate() -> tuple[float, set[tuple[str, int]]]:
-        sides: set[tuple[str, int]] = set()
-        with autograd.no_grad():
-            traces = [model.trace(list(x)) for x in X]
-            total = objective.total(model, traces, Y).data
-        for s, t in enumerate(traces, start=1):  # which piece of σ each z is on
-            for l, zl in enumerate(t.z[1:], start=1):
-                op = out_sigma if l == len(t.z) - 1 else sigma
-                if op is not None and op.kinks:
-                    sides |= {(f"{z.label} of sample {s}", op.piece([z.data])) for z in zl}
-        return total, sides
-
+    params = model.parameters()
+    traces = [model.trace(list(x)) for x in X]
+    total = objective.total(model, traces, Y)
+    watched = [  # (name, z, σ of its layer) for every z at a layer whose σ has kinks
+        (f"{z.label} of sample {s}", z, op)
+        for s, t in enumerate(traces, start=1)
+        for l, zl in enumerate(t.z[1:], start=1)
+        if (op := out_sigma if l == len(t.z) - 1 else sigma) is not None and op.kinks
+        for z in zl
+    ]
+    w = np.array([p.data for p in params])
+    rows = np.repeat(w[None], len(params) * len(STENCIL), axis=0)  # row 4j + k: w_j moved by step_k · h
+    steps = np.array([step for step, _ in STENCIL])
+    rows[np.arange(len(rows)), np.repeat(np.arange(len(params)), len(STENCIL))] += np.tile(steps, len(params)) * h
+    replay = autograd.compile(total, params)
+    if watched:
+        values, z = replay(rows, backward=False, values=[v for _, v, _ in watched])
+        piece = np.column_stack([sum(z[:, i] > k for k in op.kinks) for i, (_, _, op) in enumerate(watched)])
+    else:
+        values, piece = replay(rows, backward=False), None
+    weights = [weight for _, weight in STENCIL]
+    at = ", ".join(f"{k:g}" for k in kinks)
     out: FiniteDifferences = {}
-    for p in model.parameters():
-        w = p.data
-        values, sides = [], []
-        try:
-            for step, weight in STENCIL:
-                p.data = w + step * h
-                f, positive = evaluate()
-                values.append(weight * f)
-                sides.append(positive)
-        finally:
-            p.data = w
-        crossed = sorted({name for name, _ in set.union(*sides) - set.intersection(*sides)})
-        at = ", ".join(f"{k:g}" for k in kinks)
-        kink = f"{', '.join(crossed)} within ±{2 * h:g} of {at}" if crossed else None
-        out[p] = (math.fsum(values) / (12.0 * h), kink)
+    for j, p in enumerate(params):
+        stencil = slice(len(STENCIL) * j, len(STENCIL) * (j + 1))
+        derivative = math.fsum(map(operator.mul, weights, values[stencil].tolist())) / (12.0 * h)
+        kink = None
+        if piece is not None:  # the z whose piece of σ changes within the stencil
+            moved = np.flatnonzero((piece[stencil] != piece[stencil][0]).any(axis=0))
+            crossed = sorted(watched[i][0] for i in moved)
+            kink = f"{', '.join(crossed)} within ±{2 * h:g} of {at}" if crossed else None
+        out[p] = (derivative, kink)
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -70,3 +72,24 @@ def test_blobs_cluster_around_their_own_centres():
 def test_bad_dataset_arguments_are_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_digits_are_the_uci_images_as_scikit_learn_ships_them():
+    sklearn = pytest.importorskip("sklearn.datasets", reason="scikit-learn ships the UCI digits")
+    from nn.data import digits
+
+    X, y = digits()
+    raw = sklearn.load_digits()
+    assert X.shape == (1797, 64) and X.dtype == np.float64 and y.dtype == np.int64
+    np.testing.assert_array_equal(X * 16.0, raw.data)
+    np.testing.assert_array_equal(y, raw.target)
+    assert X.min() == 0.0 and X.max() == 1.0
+
+
+def test_digits_without_scikit_learn_says_how_to_install_it(monkeypatch):
+    from nn.data import digits
+
+    for name in ("sklearn", "sklearn.datasets"):
+        monkeypatch.setitem(sys.modules, name, None)  # `import sklearn` now fails
+    with pytest.raises(ModuleNotFoundError, match=r"pip install 'deltagrad\[digits\]'"):
+        digits()

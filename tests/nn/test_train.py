@@ -116,6 +116,61 @@ def test_lr_goes_to_the_optimizer_not_to_fit_when_an_optimizer_is_given():
         fit(model, X, y, optimizer=SGD(model), lr=0.1, progress=False)
 
 
+# --- fit(compile=True): the same run as eager, from one compiled graph -------------------
+
+
+@pytest.mark.parametrize(
+    ("loss", "n_outputs", "reduction", "batch_size", "l2"),
+    [
+        ("squared-error", 1, "mean", 8, 0.0),
+        ("cross-entropy", 3, "sum", None, 1e-3),
+        ("binary-cross-entropy", 1, "mean", 5, 0.0),
+        ("hinge", 2, "mean", 7, 1e-2),
+    ],
+)
+def test_compiled_fit_is_the_eager_run(loss, n_outputs, reduction, batch_size, l2):
+    X, y = spirals(24, classes=3, seed=0) if n_outputs == 3 else moons(24, seed=0)
+
+    def run(compiled):
+        model = MLP(2, [6, 5, n_outputs], activation="tanh", seed=1)
+        history = fit(model, X, y, loss=loss, optimizer="adam", lr=0.05, epochs=3, batch_size=batch_size,
+                      reduction=reduction, l2=l2, seed=4, progress=False, compile=compiled)  # fmt: skip
+        return history, np.array([p.data for p in model.parameters()])
+
+    (eager_history, eager_weights), (history, weights) = run(False), run(True)
+    assert history.accuracy == eager_history.accuracy and history.steps == eager_history.steps
+    np.testing.assert_allclose(history.loss, eager_history.loss, rtol=1e-12)
+    np.testing.assert_allclose(weights, eager_weights, rtol=1e-10, atol=1e-13)
+
+
+def test_compiled_fit_refuses_a_module_whose_graph_depends_on_its_input():
+    from autograd import CompileError, Value
+    from nn.module import Module
+
+    class Branching(Module):  # a piecewise model written with a Python branch instead of relu
+        n_inputs = 2
+
+        def __init__(self):
+            self.w = Value(0.5)
+
+        def parameters(self):
+            return [self.w]
+
+        def __call__(self, x):
+            return x[0] * self.w if float(x[0]) > 0 else x[1] * self.w
+
+    X, y = moons(10, seed=0)
+    fit(Branching(), X, y, epochs=1, progress=False)  # eager: fine
+    with pytest.raises(CompileError, match="builds a different graph"):
+        fit(Branching(), X, y, epochs=1, progress=False, compile=True)
+
+
+def test_compiled_fit_needs_a_named_loss():
+    X, y = moons(10, seed=0)
+    with pytest.raises(ValueError, match="compile=True needs a named loss"):
+        fit(MLP(2, [1], seed=0), X, y, loss=lambda z, label: (z - label) ** 2, compile=True, progress=False)
+
+
 def test_an_optimizer_built_on_another_model_is_refused_before_training():
     X, y = moons(5, seed=0)
     model, other = MLP(2, [2, 1], seed=0), MLP(2, [2, 1], seed=1)

@@ -1,0 +1,145 @@
+"""The ops' forwards on numpy arrays: what ``Op.on_arrays`` points to, for a compiled replay.
+
+A compiled graph (``autograd.compile``) applies each op to whole arrays at once: one
+entry per sample of a batch, and one row per node of a group. These functions are
+the array counterparts of the float forwards in ``ops.py``, with the same domain
+errors (the first offending operands are named) and the same stable formulas; the
+local derivatives need no counterpart, because the table's ``partials`` rules run
+on arrays as they are. Overflow (a non-finite result from finite operands) is
+detected by the caller, as the engine does for floats.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd.errors import DivisionByZeroError, DomainError
+
+
+def _first(mask: np.ndarray, *operands: Any) -> tuple[float, ...]:
+    """The operands at the first position where ``mask`` holds, as floats (for an error message)."""
+    at = np.unravel_index(int(np.argmax(mask)), mask.shape)
+    return tuple(float(np.broadcast_to(x, mask.shape)[at]) for x in operands)
+
+
+def div(c: Any, a: Any, b: Any) -> Any:
+    zero = np.asarray(b == 0.0)
+    if zero.any():
+        raise DivisionByZeroError(
+            "div", _first(np.broadcast_to(zero, np.broadcast(a, b).shape), a, b), "division by zero"
+        )
+    return a / b
+
+
+def _pow(op: str, a: Any, b: Any) -> Any:
+    shape = np.broadcast(a, b).shape
+    bad = np.broadcast_to((a == 0.0) & (b < 0.0), shape)
+    if bad.any():
+        raise DivisionByZeroError(op, _first(bad, a, b), "zero cannot be raised to a negative power")
+    bad = np.broadcast_to((a < 0.0) & (np.floor(b) != b), shape)
+    if bad.any():
+        raise DomainError(op, _first(bad, a, b), "a negative base needs an integer exponent (the result is complex)")
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.power(a, b)
+
+
+def pow(c: Any, a: Any, b: Any) -> Any:  # noqa: A001 - the op's name
+    return _pow("pow", a, b)
+
+
+def powc(c: float, a: Any) -> Any:
+    if c > 0.0 and c.is_integer():  # defined for every base: no checks needed (x ** 2 is the common case)
+        with np.errstate(over="ignore"):
+            return a**c
+    return _pow("powc", a, c)
+
+
+def periodic(name: str, f: Any) -> Any:
+    """sin or cos on arrays: undefined (a DomainError) at ±inf, as the float rule."""
+
+    def forward(c: Any, a: Any) -> Any:
+        bad = np.asarray(np.isinf(a))
+        if bad.any():
+            raise DomainError(name, _first(bad, a), f"{name} of an infinite number is undefined")
+        return f(a)
+
+    return forward
+
+
+def exp(c: Any, a: Any) -> Any:
+    with np.errstate(over="ignore"):
+        return np.exp(a)
+
+
+def log(c: Any, a: Any) -> Any:
+    bad = np.asarray(a <= 0.0)
+    if bad.any():
+        raise DomainError("log", _first(bad, a), "log is defined only for positive numbers")
+    return np.log(a)
+
+
+def tanh(c: Any, a: Any) -> Any:
+    return np.tanh(a)
+
+
+def sigmoid(c: Any, a: Any) -> Any:
+    e = np.exp(-np.abs(a))  # ≤ 1: exp never sees a large positive argument
+    return np.where(a >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def relu(c: Any, a: Any) -> Any:
+    return np.where(a > 0.0, a, 0.0)  # as the float rule: 0 where a is not > 0
+
+
+def sum(c: Any, *x: Any) -> Any:  # noqa: A001 - the op's name
+    total = x[0]
+    for xi in x[1:]:
+        total = total + xi
+    return total
+
+
+def dot(c: Any, *x: Any) -> Any:
+    n = len(x) // 2
+    total = x[0] * x[n]
+    for a, w in zip(x[1:n], x[n + 1 : 2 * n], strict=True):
+        total = total + a * w
+    return total + x[-1] if len(x) % 2 else total
+
+
+def logsumexp(c: int | None, *z: Any) -> Any:
+    """``log Σ_j e^{z_j}`` (− z_c with an index c), shifted by the largest z as the float rule is."""
+    stacked = np.stack(np.broadcast_arrays(*z))
+    top = stacked.argmax(axis=0)[None]
+    m = np.take_along_axis(stacked, top, 0)[0]
+    finite = np.isfinite(m)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(stacked - np.where(finite, m, 0.0))
+        np.put_along_axis(e, top, 0.0, 0)  # the largest term is 1: log1p of the others, as the float rule
+        base = m if c is None else m - z[c]
+        return np.where(finite, base + np.log1p(e.sum(axis=0)), base)
+
+
+def softmax(c: int | None, *z: Any) -> tuple[Any, ...]:
+    """``p_j − [j = c]`` for each j, from the shifted inputs (the float rule's formula)."""
+    stacked = np.stack(np.broadcast_arrays(*z))
+    e = np.exp(stacked - stacked.max(axis=0))
+    total = e.sum(axis=0)
+    p = list(e / total)
+    if c is not None:  # p_c − 1 = −Σ_{j≠c} p_j, without the cancellation when p_c ≈ 1
+        p[c] = -np.concatenate([e[:c], e[c + 1 :]]).sum(axis=0) / total
+    return tuple(p)
+
+
+def step(a: Any) -> Any:
+    return a > 0.0  # True/False multiply as 1/0: ReLU's derivative, cheaper than a float array
+
+
+def sigmoid_of(a: Any) -> Any:
+    return sigmoid(None, a)
+
+
+def sech2(a: Any) -> Any:
+    t = np.exp(-2.0 * np.abs(a))
+    return 4.0 * t / ((1.0 + t) * (1.0 + t))

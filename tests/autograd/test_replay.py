@@ -1,0 +1,230 @@
+"""``autograd.compile``: a replay on a batch gives what eager forward and backward give, row by row.
+
+The oracle is the engine itself, run eagerly on each row's own graph: the loss of
+every row, and every parameter's gradient summed over the rows, must agree to a
+relative 1e-12. Every op of the table is replayed (parametrized over ``OPS``, so a
+new op is covered as soon as it has a spec), random graphs from ``test_graphs``'
+plans are replayed, and so are whole networks with each loss. A replay must never
+compute another graph than the one traced: ``check`` finds a branch on ``.data``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd
+from autograd import OPS, CompileError, DomainError, OverflowInOpError, Value
+from autograd.replay_plan import MatmulStep
+from tests.autograd.op_specs import spec_of
+from tests.autograd.test_graphs import Plan, plans
+
+REL = 1e-12
+
+
+def assert_close(got: np.ndarray, want: np.ndarray, what: str) -> None:
+    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+    scale = max(float(np.max(np.abs(want), initial=0.0)), 1e-300)
+    assert np.all(np.abs(got - want) <= REL * scale), f"{what}: replay {got}, eager {want}"
+
+
+def eager(build, rows: np.ndarray, parameters: list[Value]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's loss from its own eager graph, and Σ_rows ∂loss/∂p for each parameter."""
+    for p in parameters:
+        p.grad = 0.0
+    losses = []
+    for row in rows:
+        loss = build([Value(v) for v in row])
+        loss.backward()
+        losses.append(loss.data)
+    grads = np.array([p.grad for p in parameters])
+    for p in parameters:
+        p.grad = 0.0
+    return np.array(losses), grads
+
+
+def replay(build, n_inputs: int, rows: np.ndarray, parameters: list[Value]) -> tuple[np.ndarray, np.ndarray, float]:
+    inputs = [Value(v) for v in rows[0][:n_inputs]]
+    f = autograd.compile(build(inputs), inputs)
+    per_row = f(rows, backward=False)
+    for p in parameters:
+        p.grad = 0.0
+    total = f(rows)
+    grads = np.array([p.grad for p in parameters])
+    for p in parameters:
+        p.grad = 0.0
+    return per_row, grads, total
+
+
+def compare(build, rows: np.ndarray, parameters: list[Value], what: str) -> None:
+    want_losses, want_grads = eager(build, rows, parameters)
+    per_row, grads, total = replay(build, rows.shape[1], rows, parameters)
+    assert_close(per_row, want_losses, f"{what}: per-row losses")
+    assert total == pytest.approx(math.fsum(want_losses), rel=REL, abs=1e-300)
+    assert_close(grads, want_grads, f"{what}: Σ_rows ∂loss/∂p")
+
+
+# --- every op of the table ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", OPS)
+@given(data=st.data())
+def test_every_op_replays_as_eager(name: str, data: st.DataObject) -> None:
+    spec = spec_of(name)
+    p = data.draw(spec.points)
+    # rows: the point scaled entrywise by factors in [0.5, 2] (same signs: inside the op's domain)
+    factors = np.array(data.draw(st.lists(st.lists(st.floats(0.5, 2.0), min_size=len(p.x), max_size=len(p.x)),
+                                          min_size=1, max_size=6)))  # fmt: skip
+    rows = np.array(p.x) * factors
+    scales = [Value(1.0) for _ in p.x]  # x_i · s_i with s_i = 1: ∂/∂s_i is the op's i-th partial times x_i
+
+    def build(xs: list[Value]) -> Value:
+        return spec.call(p.c, *[x * s for x, s in zip(xs, scales, strict=True)])
+
+    compare(build, rows, scales, f"{name} at c={p.c}")
+
+
+@given(plans(max_steps=12), st.data())
+def test_random_graphs_replay_as_eager(plan: Plan, data: st.DataObject) -> None:
+    # the first input varies per row; the others are parameters (shared by every row)
+    weights = [Value(x) for x in plan.inputs[1:]]
+    rows = np.array(data.draw(st.lists(st.floats(-2.0, 2.0), min_size=1, max_size=5)))[:, None]
+
+    def build(xs: list[Value]) -> Value:
+        return plan.build([*xs, *weights])
+
+    try:
+        eager(build, rows, weights)
+    except (ArithmeticError, ValueError):  # a row outside some op's domain: not this test's subject
+        return
+    compare(build, rows, weights, f"{plan}")
+
+
+# --- networks, losses, layers as matrix products -------------------------------------
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+@pytest.mark.parametrize("loss", ["squared-error", "cross-entropy", "binary-cross-entropy", "hinge"])
+def test_mlp_losses_replay_as_eager(activation: str, loss: str) -> None:
+    from nn import MLP, get_loss
+
+    n_out = 1 if loss == "binary-cross-entropy" else 3
+    model = MLP(2, [5, 4, n_out], activation=activation, seed=3)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(7, 2))
+    Y = np.eye(n_out)[rng.integers(0, n_out, 7)] if n_out > 1 else rng.integers(0, 2, (7, 1)).astype(float)
+    if loss == "hinge":
+        Y = 2.0 * Y - 1.0
+
+    def build(xs: list[Value]) -> Value:
+        return get_loss(loss)(model(xs[:2]), xs[2:])
+
+    compare(build, np.hstack([X, Y]), model.parameters(), f"{activation} MLP, {loss}")
+
+
+def test_a_layer_of_dot_nodes_is_one_matrix_product() -> None:
+    from nn import MLP
+
+    model = MLP(2, [16, 16, 1], seed=0)
+    x, y = [Value(0.0), Value(0.0)], Value(0.0)
+    f = autograd.compile((model(x) - y) ** 2, [*x, y])
+    layers = [s for s in f._plan.steps if type(s) is MatmulStep]
+    assert [s.shape for s in layers] == [(16, 2), (16, 16), (1, 16)]
+    assert all(isinstance(s.w, slice) for s in layers), "each layer's W should be read as a view of θ"
+
+
+def test_parameters_are_read_at_each_call_so_an_optimizer_loop_works() -> None:
+    w = Value(0.5)
+    x = Value(1.0)
+    f = autograd.compile((x * w - 1.0) ** 2, [x])
+    batch = np.array([[1.0], [2.0], [-1.0]])
+    for _ in range(3):
+        w.grad = 0.0
+        f(batch)
+        got = w.grad
+        _, want = eager(lambda xs: (xs[0] * w - 1.0) ** 2, batch, [w])
+        assert got == pytest.approx(want[0], rel=REL)
+        w.data -= 0.1 * got
+
+
+def test_values_returns_the_nodes_of_each_row() -> None:
+    x, w = Value(0.0), Value(3.0)
+    z = x * w
+    f = autograd.compile(z.relu(), [x])
+    losses, values = f(np.array([[1.0], [-2.0]]), backward=False, values=[z, w, x])
+    assert losses.tolist() == [3.0, 0.0]
+    assert values.tolist() == [[3.0, 3.0, 1.0], [-6.0, 3.0, -2.0]]
+
+
+# --- a replay never computes another graph --------------------------------------------
+
+
+def test_check_finds_a_graph_that_branches_on_the_data() -> None:
+    w = Value(2.0)
+
+    def branching(xs: list[Value]) -> Value:
+        x = xs[0]
+        return x * w if x.data > 0 else x * x  # the graph depends on the sign of x
+
+    inputs = [Value(1.0)]
+    f = autograd.compile(branching(inputs), inputs)
+    f.check(np.array([[3.0], [0.5]]), branching)  # same side: the same graph
+    with pytest.raises(CompileError, match="row 1 of the batch builds a different graph"):
+        f.check(np.array([[3.0], [-0.5]]), branching)
+
+
+def test_check_accepts_relu_and_cross_entropy_whose_choices_are_ops() -> None:
+    from nn import MLP, cross_entropy
+
+    model = MLP(2, [4, 3], seed=1)
+
+    def build(xs: list[Value]) -> Value:
+        return cross_entropy(model(xs[:2]), xs[2:])
+
+    inputs = [Value(v) for v in (0.1, 0.2, 1.0, 0.0, 0.0)]
+    f = autograd.compile(build(inputs), inputs)
+    f.check(np.array([[5.0, -5.0, 0.0, 1.0, 0.0], [-3.0, 2.0, 0.0, 0.0, 1.0]]), build)
+
+
+# --- errors ----------------------------------------------------------------------------
+
+
+def test_an_overflow_in_a_row_names_the_op() -> None:
+    x = Value(0.0)
+    f = autograd.compile(x.exp() * 0.0, [x])
+    with pytest.raises(OverflowInOpError, match="exp"):
+        f(np.array([[1.0], [1000.0]]))
+
+
+def test_a_row_outside_the_domain_names_the_op() -> None:
+    x = Value(1.0)
+    f = autograd.compile(x.log(), [x])
+    with pytest.raises(DomainError, match="log"):
+        f(np.array([[1.0], [-1.0]]))
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda x: (x * 2.0, [x * 1.0]), "must be leaves"),
+        (lambda x: (x * 2.0, [x, x]), "the same Value twice"),
+        (lambda x: (x, [x]), "not a leaf"),
+        (lambda x: (x * 2.0, [3.0]), "expected a Value"),
+    ],
+)
+def test_compile_refuses_what_it_cannot_replay(make, message: str) -> None:
+    loss, inputs = make(Value(1.0))
+    with pytest.raises((TypeError, ValueError), match=message):
+        autograd.compile(loss, inputs)
+
+
+@pytest.mark.parametrize("batch", [np.zeros((3, 2)), np.zeros(3), np.zeros((0, 1)), [["a"]]])
+def test_a_batch_of_the_wrong_shape_is_refused(batch) -> None:
+    x = Value(1.0)
+    f = autograd.compile(x * x, [x])
+    with pytest.raises((TypeError, ValueError), match=r"shape \(N, 1\)"):
+        f(batch)
