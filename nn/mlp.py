@@ -19,16 +19,11 @@ import numpy as np
 
 import autograd
 from autograd import Value
+from autograd.notation import label  # the one label format, shared with visualize
 from nn.module import Module
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 INITS = ("he", "xavier", "uniform")
-
-
-def label(symbol: str, layer: int, *index: int) -> str:
-    """The notes' name of a quantity: ``label("w", 1, 2, 1) == "w^(1)_21"`` (commas once an index passes 9)."""
-    sep = "," if any(i > 9 for i in index) else ""
-    return f"{symbol}^({layer})_" + sep.join(str(i) for i in index)
 
 
 def _rng(seed: int | random.Random | None) -> random.Random:

@@ -43,9 +43,11 @@ def test_weights_belong_to_the_neuron_they_feed() -> None:
 @pytest.mark.parametrize(
     ("label", "html"),
     [
-        ("z^(2)_1", "z<SUP>(2)</SUP><SUB>1</SUB>"),
-        ("w_21^(1)", "w<SUP>(1)</SUP><SUB>21</SUB>"),
-        ("x_1", "x<SUB>1</SUB>"),
+        ("z^(2)_1", "z⁽²⁾₁"),
+        ("w_21^(1)", "w⁽¹⁾₂₁"),
+        ("x_1", "x₁"),
+        ("w^(12)_3,11", "w⁽¹²⁾₃,₁₁"),
+        ("x_old", 'x<FONT POINT-SIZE="9">old</FONT>'),
         ("a<b & c", "a&lt;b &amp; c"),
         ("^^", "^^"),
     ],
