@@ -17,6 +17,7 @@ import graphviz
 from autograd import Value, topological_order
 from visualize.annotate import Annotation, AnnotationLike, normalize
 from visualize.errors import GraphTooLargeError
+from visualize.labels import notation_text
 from visualize.nodes import Style, input_edge, local_derivatives, op_node, plain, value_node
 from visualize.places import INPUT_LAYER, LOSS, Place, consumers, has_network_labels, places
 
@@ -32,16 +33,38 @@ def check_root(root: object) -> Value:
 
 
 class Drawing(graphviz.Digraph):
-    """A ``graphviz.Digraph`` whose Jupyter display says clearly when Graphviz is missing."""
+    """A ``graphviz.Digraph`` that Jupyter shows as inline, width-fitting SVG with live tooltips.
+
+    Its display offers ``text/html`` (``visualize.html``: scaled to the cell, zoom and pan) and
+    ``image/svg+xml`` for front-ends without HTML, and says clearly when Graphviz is missing. A
+    drawing whose positions are fixed in advance (``pinned``) is laid out by ``neato -n2``, which
+    keeps every node where it was put.
+    """
+
+    pinned: bool = False
 
     def __repr__(self) -> str:  # stable text (no address), as notebooks store it beside the SVG
         return "<visualize.Drawing: a graphviz.Digraph; shown as SVG in Jupyter, written by render()>"
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, Any]:
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        if self.pinned:
+            kwargs.setdefault("engine", "neato")
+            kwargs.setdefault("neato_no_op", 2)
+        return super().pipe(*args, **kwargs)
+
+    def svg(self) -> str:
+        """The laid-out SVG text (needs Graphviz's ``dot``)."""
         from visualize.output import graphviz_errors  # output imports this module
 
         with graphviz_errors():
-            return super()._repr_mimebundle_(include, exclude, **kwargs)
+            return self.pipe(format="svg", encoding="utf-8")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, Any]:
+        from visualize.html import figure_html
+
+        svg = self.svg()
+        bundle = {"text/html": figure_html(svg), "image/svg+xml": svg, "text/plain": repr(self)}
+        return {k: v for k, v in bundle.items() if (not include or k in include) and not (exclude and k in exclude)}
 
 
 def new_digraph(rankdir: str, title: str | None = None) -> Drawing:
@@ -52,7 +75,7 @@ def new_digraph(rankdir: str, title: str | None = None) -> Drawing:
     g.attr("node", fontname=FONT, fontsize="12")
     g.attr("edge", fontname=FONT, arrowsize="0.7")
     if title:
-        g.attr(label=plain(title), labelloc="t")
+        g.attr(label=plain(notation_text(title)), labelloc="t")
     return g
 
 
@@ -140,7 +163,7 @@ def draw(
     notes = normalize(annotations)
     order = topological_order(check_root(root))
     if collapse:
-        from visualize.collapse import draw_collapsed
+        from visualize.grid import draw_collapsed
 
         return draw_collapsed(order, style, notes, max_nodes=max_nodes, clusters=clusters, rankdir=rankdir, title=title)
     check_size(order, max_nodes)

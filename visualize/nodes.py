@@ -16,7 +16,8 @@ import graphviz
 
 from autograd import Value
 from visualize.annotate import Annotation
-from visualize.labels import full, html_text, label_html, number, safe_text
+from visualize.labels import full, html_text, label_html, notation_text, number, safe_text
+from visualize.palette import CONSTANT_COLOR, START_BORDER
 
 LEAF_FILL = "#eef4fb"  # inputs and parameters: where gradients end up
 ACTIVE_FILL = "#fff3b0"  # the node the backward pass is at (step-through)
@@ -63,22 +64,52 @@ def cell(content: str, **attrs: str) -> str:
     return f"<TD{extra}>{content}</TD>"
 
 
-def table(rows: list[list[str]], color: str | None = None, fill: str | None = None, bold: bool = False) -> str:
-    """An HTML-like label: rows of cells; a lone cell in a row spans the full width."""
+def table(
+    rows: list[list[str]],
+    color: str | None = None,
+    fill: str | None = None,
+    bold: bool = False,
+    border: str | None = None,
+    size: tuple[float, float] | None = None,
+) -> str:
+    """An HTML-like label: rows of cells; a lone cell in a row spans the full width.
+
+    ``size`` (width, height in points) fixes the table's size, so a node keeps its size whatever
+    numbers it shows (the step-through's frames, the same network under other rules).
+    """
     width = max(len(r) for r in rows)
-    spanned = [[r[0].replace("<TD", f'<TD COLSPAN="{width}"', 1)] if len(r) == 1 < width else r for r in rows]
+    spanned = [
+        [r[0].replace("<TD", f'<TD COLSPAN="{width}"', 1)] if len(r) == 1 < width and "COLSPAN" not in r[0] else r
+        for r in rows
+    ]
     body = "".join("<TR>" + "".join(r) + "</TR>" for r in spanned)
     attrs = f' COLOR="{html.escape(color)}"' if color else ""
     attrs += f' BGCOLOR="{html.escape(fill)}"' if fill else ""
-    border = "2" if bold else "1"
+    if size is not None:
+        attrs += f' WIDTH="{round(size[0])}" HEIGHT="{round(size[1])}" FIXEDSIZE="TRUE"'
+    border = border or ("2" if bold else "1")
     return f'<<TABLE BORDER="{border}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"{attrs}>{body}</TABLE>>'
 
 
 def annotation_row(annotation: Annotation) -> list[str]:
-    text = html_text(annotation.text) or " "  # an empty <FONT></FONT> is a syntax error
+    """One cell: the status glyph and the text, labels typeset (``✗ δ⁽²⁾₁ formula = …``)."""
+    text = html_text(notation_text(annotation.shown_text)) or " "  # an empty <FONT></FONT> is a syntax error
     if annotation.color:
         text = f'<FONT COLOR="{html.escape(annotation.color)}">{text}</FONT>'
     return [cell(text)]
+
+
+def border_of(annotation: Annotation | None) -> str:
+    """1 plain, 2 annotated, thicker where an error starts."""
+    if annotation is None or annotation.color is None:
+        return "1"
+    return START_BORDER if annotation.status == "start" else "2"
+
+
+def is_constant(v: Value) -> bool:
+    """A number the graph uses but does not vary: an unlabelled leaf (autograd wraps a plain 2.0 so)
+    or a target ``y_k``. Its gradient means nothing and is not drawn."""
+    return v.is_leaf() and (v.label is None or v.label.startswith("y_"))
 
 
 def value_node(
@@ -90,16 +121,21 @@ def value_node(
     step: int | None = None,
     annotation: Annotation | None = None,
     active: bool = False,
+    size: tuple[float, float] | None = None,
 ) -> dict[str, str]:
     """Attributes of a value node. ``grad`` None means not yet reached by the backward pass."""
+    constant = is_constant(v) and annotation is None
     row = []
     if step is not None:
         row.append(cell(f"<I>#{step}</I>"))
     if v.label:
-        row.append(cell(f"<B>{label_html(v.label)}</B>"))
-    if style.show_data:
+        name = f"<B>{label_html(v.label)}</B>"
+        row.append(cell(f'<FONT COLOR="{CONSTANT_COLOR}">{name}</FONT>' if constant else name))
+    if constant:
+        row.append(cell(f'<FONT COLOR="{CONSTANT_COLOR}">{style.number(v.data)}</FONT>'))
+    elif style.show_data:
         row.append(cell(f"data {style.number(v.data)}"))
-    if style.show_grad:
+    if style.show_grad and not constant:
         if grad is None:
             row.append(cell(f'<FONT COLOR="{PENDING_COLOR}">grad ?</FONT>'))
         elif grad_final:
@@ -109,16 +145,18 @@ def value_node(
     rows = [row or [cell(" ")]]
     if annotation is not None:
         rows.append(annotation_row(annotation))
-    fill = ACTIVE_FILL if active else (LEAF_FILL if v.is_leaf() else None)
-    color = annotation.color if annotation is not None else None
-    tooltip = [f"{v.label or 'value'}", f"data = {full(v.data)}"]
-    if grad is not None:
+    fill = ACTIVE_FILL if active else (LEAF_FILL if v.is_leaf() and not constant else None)
+    color = annotation.color if annotation is not None else (CONSTANT_COLOR if constant else None)
+    tooltip = [notation_text(v.label or ("constant" if constant else "value")), f"data = {full(v.data)}"]
+    if constant:
+        tooltip.append("a constant: no gradient")
+    elif grad is not None:
         tooltip.append(f"grad = {full(grad)}" + ("" if grad_final else " (so far)"))
     if annotation is not None and annotation.tooltip:
-        tooltip.append(annotation.tooltip)
+        tooltip.append(notation_text(annotation.tooltip))
     return {
         "shape": "plain",
-        "label": table(rows, color=color, fill=fill, bold=color is not None),
+        "label": table(rows, color=color, fill=fill, border=border_of(annotation), size=size),
         "tooltip": plain("\n".join(tooltip)),
     }
 
