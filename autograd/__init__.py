@@ -12,6 +12,7 @@ from autograd.errors import BackwardError, DomainError, OverflowInOpError
 from autograd.expression import ExpressionError, parse
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 from autograd.ops import OPS, Op
+from autograd.softmax import logsumexp, neg_log_softmax
 from autograd.value import (
     Value,
     apply,
@@ -45,6 +46,8 @@ __all__ = [
     "gradgradcheck",
     "is_grad_enabled",
     "log",
+    "logsumexp",
+    "neg_log_softmax",
     "no_grad",
     "parse",
     "relu",

@@ -155,6 +155,42 @@ def _dot_partials(out: Any, c: Any, *x: Any) -> tuple[Any, ...]:
     return x[n : 2 * n] + x[:n] + (1.0,) * (len(x) % 2)
 
 
+def _logsumexp(c: int | None, *z: float) -> float:
+    """``log Σ_j e^{z_j}``, or with an index c, ``log Σ_j e^{z_j} − z_c`` (that is ``−log p_c``,
+    p = softmax(z)), computed as ``(m − z_c) + log Σ_j e^{z_j − m}`` with m = max z: each exp
+    is ≤ 1, the sum ≥ 1, and the large parts cancel before the logarithm is added, so
+    ``−log p_0`` is ln 2 at z = [1e16, 1e16] and 0 at z = [1e308, −1e308]."""
+    m = max(z)
+    if m - m != 0.0:  # an infinite (or nan) largest input: the shift would give nan
+        return m if c is None else m - z[c]
+    total = _fsum([math.exp(zj - m) for zj in z])
+    return (m if c is None else m - z[c]) + math.log(total)
+
+
+def _logsumexp_partials(out: Any, c: int | None, *z: Any) -> tuple[Any, ...]:
+    """p_j − [j = c] for each j, with p = softmax(z) (no c: p_j)."""
+    if isinstance(out, float):  # from the shifted inputs, so a rounded out never enters
+        m = max(z)
+        e = [math.exp(zj - m) for zj in z]
+        total = _fsum(e)
+        p = [ej / total for ej in e]
+        if c is not None:  # p_c − 1 = −Σ_{j≠c} p_j, without the cancellation when p_c ≈ 1
+            p[c] = -_fsum(e[:c] + e[c + 1 :]) / total
+        return tuple(p)
+    # On Values (second derivatives): p_j = e^{z_j − z_c − out}, a graph with no constants.
+    if c is None:
+        return tuple((zj - out).exp() for zj in z)
+    p = [(zj - z[c] - out).exp() for zj in z]
+    p[c] = p[c] - 1.0
+    return tuple(p)
+
+
+def _neg_log_softmax(c: int, *z: float) -> float:
+    if type(c) is not int or not 0 <= c < len(z):
+        raise DomainError("neg_log_softmax", z, f"the class index must be an int in 0..{len(z) - 1}, got {c!r}")
+    return _logsumexp(c, *z)
+
+
 ADD = Op("add", lambda c, a, b: a + b, lambda out, c, a, b: (1.0, 1.0), "+", "∂/∂a = 1, ∂/∂b = 1", 2)
 SUB = Op("sub", lambda c, a, b: a - b, lambda out, c, a, b: (1.0, -1.0), "−", "∂/∂a = 1, ∂/∂b = −1", 2)
 MUL = Op("mul", lambda c, a, b: a * b, lambda out, c, a, b: (b, a), "×", "∂/∂a = b, ∂/∂b = a", 2)
@@ -178,8 +214,25 @@ RELU = Op(
 )
 SUM = Op("sum", lambda c, *x: _fsum(x), lambda out, c, *x: (1.0,) * len(x), "Σ", "∂/∂x_i = 1", None)
 DOT = Op("dot", _dot, _dot_partials, "Σ a·w", "∂/∂a_i = w_i, ∂/∂w_i = a_i, ∂/∂b = 1", None)
+LOGSUMEXP = Op(
+    "logsumexp",
+    lambda c, *z: _logsumexp(None, *z),
+    _logsumexp_partials,
+    "log Σ exp",
+    "∂/∂z_j = softmax(z)_j",
+    None,
+)
+NEG_LOG_SOFTMAX = Op(  # −log softmax(z)_c = log Σ_j e^{z_j} − z_c: softmax cross-entropy for class c, fused
+    "neg_log_softmax",
+    _neg_log_softmax,
+    _logsumexp_partials,
+    "−log softmax_{c}",
+    "∂/∂z_j = softmax(z)_j − [j = c]",
+    None,
+)
 
 OPS: dict[str, Op] = {
-    op.name: op for op in (ADD, SUB, MUL, DIV, NEG, POW, POWC, EXP, LOG, TANH, SIGMOID, RELU, SUM, DOT)
+    op.name: op
+    for op in (ADD, SUB, MUL, DIV, NEG, POW, POWC, EXP, LOG, TANH, SIGMOID, RELU, SUM, DOT, LOGSUMEXP, NEG_LOG_SOFTMAX)
 }
 """Every primitive by name: what the tests parametrize over."""

@@ -94,6 +94,24 @@ def _dot_torch(t: Any, c: Any, *x: Any) -> Any:
     return t.dot(t.stack(x[:n]), t.stack(x[n : 2 * n])) + sum(x[2 * n :])
 
 
+def _logsumexp_sympy(c: Any, *x: Any) -> Any:
+    return sympy.log(sympy.Add(*map(sympy.exp, x)))
+
+
+def _neg_log_softmax_sympy(c: Any, *x: Any) -> Any:
+    # log Σ_j e^{x_j} − x_c, with the class index c a symbol: x_c picked by a Piecewise on c
+    x_c = sympy.Piecewise(*[(xj, sympy.Eq(c, j)) for j, xj in enumerate(x[:-1])], (x[-1], True))
+    return _logsumexp_sympy(c, *x) - x_c
+
+
+def _neg_log_softmax_points(n: int) -> st.SearchStrategy[Point]:
+    return points(*[reals(-30.0, 30.0)] * n, c=st.integers(0, n - 1))
+
+
+def _neg_log_softmax_torch(t: Any, c: Any, *x: Any) -> Any:
+    return -t.log_softmax(t.stack(x), 0)[c]
+
+
 SPECS: dict[str, Spec] = {
     "add": Spec(
         sympy=lambda c, a, b: a + b,
@@ -174,6 +192,18 @@ SPECS: dict[str, Spec] = {
         torch=lambda t, c, *x: t.stack(x).sum(),
     ),
     "dot": Spec(sympy=_dot_sympy, points=n_ary(_dot_inputs), call=_dot_call, torch=_dot_torch),
+    "logsumexp": Spec(
+        sympy=_logsumexp_sympy,
+        points=n_ary(lambda n: points(*[reals(-30.0, 30.0)] * n)),
+        call=lambda c, *x: autograd.logsumexp(x),
+        torch=lambda t, c, *x: t.logsumexp(t.stack(x), 0),
+    ),
+    "neg_log_softmax": Spec(
+        sympy=_neg_log_softmax_sympy,
+        points=n_ary(_neg_log_softmax_points),
+        call=lambda c, *x: autograd.neg_log_softmax(x, c),
+        torch=_neg_log_softmax_torch,
+    ),
 }
 
 

@@ -96,6 +96,8 @@ def _extreme_inputs(op: Any) -> list[tuple[Any, tuple[float, ...]]]:
     if op.name == "powc":
         return [(c, (a,)) for c, a in itertools.product(EXTREMES, repeat=2)]
     counts = [op.arity] if op.arity is not None else [2, 3]  # sum of 2 or 3; dot of one pair, ± a bias
+    if op.name == "neg_log_softmax":  # its constant is the class index
+        return [(k, x) for n in counts for x in itertools.product(EXTREMES, repeat=n) for k in range(n)]
     return [(None, x) for n in counts for x in itertools.product(EXTREMES, repeat=n)]
 
 

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+import autograd
 from autograd import Value
 from nn import MLP, get_loss, l2_penalty, reduce, softmax, target_for
 from nn.losses import LOSSES, binary_cross_entropy, cross_entropy, hinge, loss_name, squared_error
@@ -172,3 +173,39 @@ def test_target_for_encodes_labels_for_each_loss():
         target_for("cross-entropy", 1, 1)
     with pytest.raises(ValueError, match="label 3 is out of range"):
         target_for("hinge", 3, 3)
+
+
+def _exact_cross_entropy(logits, y):
+    import mpmath
+
+    with mpmath.workdps(400):  # enough digits to hold 1e308 + ln 2
+        z = [mpmath.mpf(v) for v in logits]
+        return float(mpmath.log(mpmath.fsum(mpmath.exp(v) for v in z)) - z[y])
+
+
+@pytest.mark.parametrize(
+    ("logits", "y"),
+    [([1e15, 1e15], 0), ([1e16, 1e16], 1), ([1e308, -1e308], 0), ([-1e308, 1e308, 1e308], 2), ([3e2, -7e2, 1e3], 2)],
+)
+def test_cross_entropy_is_exact_at_huge_logits(logits, y):
+    z = [Value(v) for v in logits]
+    loss = cross_entropy(z, y)
+    assert loss.data == pytest.approx(_exact_cross_entropy(logits, y), rel=1e-15, abs=1e-300)
+    loss.backward()
+    assert all(math.isfinite(v.grad) for v in z)
+    assert math.fsum(v.grad for v in z) == pytest.approx(0.0, abs=1e-15)  # Σ_k (p_k − y_k) = 0
+
+
+def test_cross_entropy_graph_has_no_constant_that_depends_on_the_data():
+    # The old max(z) shift was a constant leaf that changed with z: a replay on other data lied.
+    def structure(logits, y):
+        z = [Value(v) for v in logits]
+        nodes = autograd.topological_order(cross_entropy(z, y))
+        index = {id(v): k for k, v in enumerate(z)}
+        leaf = {id(v): f"z{k}" for k, v in enumerate(z)} | {
+            id(v): v.data for v in nodes if v.is_leaf() and id(v) not in index
+        }
+        return [(v.op and v.op.name, v.arg, leaf.get(id(v))) for v in nodes]
+
+    for y in (1, [0.2, 0.3, 0.5], [0.0, 0.0, 1.0]):
+        assert structure([0.5, -2.0, 1.0], y) == structure([1e3, 2.0, -1e3], y)
