@@ -16,10 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autograd import Value
-from visualize.annotate import Annotation
-from visualize.errors import GraphTooLargeError
 from visualize.labels import parse_label
-from visualize.places import LOSS, Place, consumers
+from visualize.places import LOSS, Place
 
 
 @dataclass
@@ -37,11 +35,6 @@ class Grouping:
     group_of: dict[Value, Group]
     hidden: set[Value]  # weights and biases: shown on edges, not as nodes
     params: dict[str, Value]  # by label, to find w^(l)_ij for an edge i → j
-
-    def size(self, order: list[Value]) -> int:
-        groups = {id(g) for g in self.group_of.values()}
-        singles = [v for v in order if v not in self.group_of and v not in self.hidden]
-        return len(groups) + len(singles) + sum(1 for v in singles if v.op is not None)
 
 
 def group(order: list[Value], used_by: dict[Value, list[Value]]) -> Grouping:
@@ -64,7 +57,8 @@ def group(order: list[Value], used_by: dict[Value, list[Value]]) -> Grouping:
         group_of[root] = Group(root, index[root], LOSS)
     hidden = {v for v in order if notes[v] is not None and notes[v].kind in "wb" and v.is_leaf()}
     for v in reversed(order):  # unlabelled helpers join the group all their consumers are in
-        if v in group_of or v in hidden or v.label is not None or not used_by[v]:
+        is_target = notes[v] is not None and notes[v].kind == "y"  # a loss's constant yₖ belongs to the loss
+        if v in group_of or v in hidden or (v.label is not None and not is_target) or not used_by[v]:
             continue
         owners = {id(group_of.get(c)) for c in used_by[v]}
         if len(owners) == 1 and used_by[v][0] in group_of:
@@ -83,8 +77,3 @@ def _find_z(a: Value, neuron: tuple[int, int] | None, notes: dict) -> Value | No
                 return p
         frontier = [q for p in frontier if p.label is None for q in p.parents]
     return None
-
-
-def collapsed_size(order: list[Value]) -> int:
-    """How many nodes the collapsed view of this graph has."""
-    return group(order, consumers(order)).size(order)

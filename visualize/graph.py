@@ -178,7 +178,7 @@ def check_size(order: list[Value], max_nodes: int | None) -> None:
     ways = []
     where = places(order)
     if has_network_labels(where):
-        from visualize.collapse import collapsed_size
+        from visualize.grid import collapsed_size
 
         ways.append(f"collapse=True (--collapse): one node per neuron, {collapsed_size(order)} nodes")
     inner = next((v for v in reversed(order[:-1]) if v.label and v.op is not None), None)

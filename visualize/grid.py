@@ -31,16 +31,20 @@ COLUMN_GAP, ROW_GAP, MARGIN = 60.0, 14.0, 8.0
 class Unit:
     """One drawn node: its name, column depth, order in the column, label and size."""
 
-    def __init__(self, name: str, depth: int, order: float, attrs: dict[str, str], header: str | None = None) -> None:
+    def __init__(
+        self, name: str, depth: int, order: float, attrs: dict[str, str], header: str | None = None, digits: int = 4
+    ) -> None:
         self.name, self.depth, self.order, self.attrs, self.header = name, depth, order, attrs, header
-        self.size = _size(attrs)
+        self.size = _size(attrs, digits + 6)  # room for the longest number of that many digits: -1.235e-05
         self.x = self.y = 0.0
 
 
-def _size(attrs: dict[str, str]) -> tuple[float, float]:
+def _size(attrs: dict[str, str], number_chars: int) -> tuple[float, float]:
     label = attrs.get("label", "")
     if label.startswith("<<TABLE"):
-        fitted, size = fit_table(label, float(FIXED_BORDER))  # as if its border were the thickest: no status moves it
+        fitted, size = fit_table(
+            label, float(FIXED_BORDER), number_chars
+        )  # as if its border were the thickest: no status moves it
         attrs["label"] = fitted
         return size
     return 9.0 * max(len(label), 2) + 16.0, 30.0  # an op's ellipse
@@ -69,12 +73,18 @@ def draw_collapsed(
             "collapse=True draws each neuron as one node, but this graph has no values labelled z^(l)_j "
             "(the labels nn gives a network); draw it without collapse"
         )
-    n_nodes = grouping.size(order)
+    grid = _Grid(order, style, notes, grouping, clusters)
+    n_nodes = len(grid.units)
     if max_nodes is not None and n_nodes > max_nodes:
         raise GraphTooLargeError(
             n_nodes, max_nodes, [f"raise the limit: max_nodes={n_nodes} (--max-nodes {n_nodes})", "draw a sub-graph"]
         )
-    return _Grid(order, style, notes, grouping, clusters).drawing(rankdir, title)
+    return grid.drawing(rankdir, title)
+
+
+def collapsed_size(order: list[Value]) -> int:
+    """How many nodes the collapsed view of this graph has (neurons, inputs, the loss, bundles…)."""
+    return len(_Grid(order, Style(), {}, group(order, consumers(order)), True).units)
 
 
 class _Grid:
@@ -83,6 +93,7 @@ class _Grid:
     ) -> None:
         self.order, self.style, self.notes, self.grouping, self.headers = order, style, notes, grouping, headers
         self.index = {v: k for k, v in enumerate(order)}
+        self.used_by = consumers(order)
         self.members: dict[int, list[Value]] = {}
         for v in order:
             g = grouping.group_of.get(v)
@@ -136,11 +147,13 @@ class _Grid:
                 is_input = label is not None and label.kind == "a" and label.layer == 0
                 d = 0 if is_input else 1
                 position = label.index[-1] if label is not None and label.index else k
-                self.units[f"v{k}"] = Unit(f"v{k}", d, position, attrs, "inputs" if is_input else None)
+                self.units[f"v{k}"] = Unit(
+                    f"v{k}", d, position, attrs, "inputs" if is_input else None, digits=self.style.digits
+                )
             else:
                 d = max(parents, default=0) + 1
                 self.units[f"op{k}"] = Unit(f"op{k}", d, k, op_node(v, self.style))
-                self.units[f"v{k}"] = Unit(f"v{k}", d + 1, k, attrs)
+                self.units[f"v{k}"] = Unit(f"v{k}", d + 1, k, attrs, digits=self.style.digits)
                 self.edges.append((f"op{k}", f"v{k}", {}))
                 local = local_derivatives(v)
                 for i, p in enumerate(v.parents):
@@ -161,11 +174,11 @@ class _Grid:
             members = self.members[g.key]
             attrs = {
                 "shape": "plain",
-                "label": loss_label(g.seed, members, outputs, self.style, self.notes.get(g.seed)),
+                "label": loss_label(g.seed, members, outputs, self.style, self.notes.get(g.seed), self.used_by),
                 "tooltip": loss_tooltip(g.seed, members),
             }
             depth[name] = source_depth + 2
-            self.units[name] = Unit(name, depth[name], 0, attrs, "loss")
+            self.units[name] = Unit(name, depth[name], 0, attrs, "loss", self.style.digits)
             for k, p in outputs:
                 self.edges.append((self._tail(p), f"{name}:k{k}:w", {}))
             return
@@ -178,7 +191,7 @@ class _Grid:
             "tooltip": neuron_tooltip(rows, self.notes),
         }
         depth[name] = max(2 * layer, source_depth + 2)
-        self.units[name] = Unit(name, depth[name], j, attrs, f"layer {layer}")
+        self.units[name] = Unit(name, depth[name], j, attrs, f"layer {layer}", self.style.digits)
         weights = dict(rows.weights)
         for p in sources:
             i = self._output_index(p)
@@ -270,7 +283,7 @@ class _Grid:
             placed.append(col)
         heights = [sum(u.size[1] for u in col) + ROW_GAP * (len(col) - 1) for col in placed]
         tallest = max(heights)
-        top = MARGIN + (24.0 if self.headers else 0.0)
+        top = MARGIN + (26.0 if self.headers else 0.0)
         for col, height in zip(placed, heights, strict=True):
             y = top + (tallest - height) / 2
             for u in col:
@@ -290,28 +303,45 @@ class _Grid:
             extra = unit.size[1] + ROW_GAP
         height = bottom + extra + MARGIN
 
-        def pos(px: float, py: float) -> str:
+        def point(px: float, py: float) -> tuple[float, float]:
             if rankdir in ("TB", "BT"):
                 px, py = py, px
-            return f"{px:.1f},{height - py if rankdir != 'BT' else py:.1f}!"
+            return px, (height - py if rankdir != "BT" else py)
 
-        for u in self.units.values():
-            g.node(u.name, pos=pos(u.x, u.y), **_fix(u.attrs, u.size))
-        if self.headers:
-            for k, col in enumerate(placed):
-                header = next((u.header for u in col if u.header), None)
-                if header:
-                    g.node(
-                        f"header{k}",
-                        label=plain(header),
-                        shape="plaintext",
-                        fontcolor="#606060",
-                        pos=pos(col[0].x, MARGIN + 10),
-                        tooltip=plain(header),
-                    )
+        def pos(px: float, py: float) -> str:
+            x, y = point(px, py)
+            return f"{x:.1f},{y:.1f}!"
+
+        for col in placed:
+            header = next((u.header for u in col if u.header), None)
+            members = [u for u in col if u.header]
+            if not header or not self.headers:
+                for u in col:
+                    g.node(u.name, pos=pos(u.x, u.y), **_fix(u.attrs, u.size))
+                continue
+            left = min(u.x - u.size[0] / 2 for u in members) - 6
+            right = max(u.x + u.size[0] / 2 for u in members) + 6
+            upper = min(u.y - u.size[1] / 2 for u in members) - 22
+            lower = max(u.y + u.size[1] / 2 for u in members) + 6
+            (x0, y0), (x1, y1) = point(left, lower), point(right, upper)
+            bb = f"{min(x0, x1):.1f},{min(y0, y1):.1f},{max(x0, x1):.1f},{max(y0, y1):.1f}"
+            with g.subgraph(name=_cluster(header)) as c:
+                c.attr(label=plain(header), bb=bb, style="rounded", color="#c8c8c8", fontcolor="#606060")
+                for u in members:
+                    c.node(u.name, pos=pos(u.x, u.y), **_fix(u.attrs, u.size))
+            for u in col:
+                if not u.header:
+                    g.node(u.name, pos=pos(u.x, u.y), **_fix(u.attrs, u.size))
+        if "legend" in self.units:
+            u = self.units["legend"]
+            g.node(u.name, pos=pos(u.x, u.y), **u.attrs)
         for tail, head, attrs in self.edges:
             g.edge(tail, head, **attrs)
         return g
+
+
+def _cluster(header: str) -> str:
+    return {"inputs": "cluster_input", "loss": "cluster_loss"}.get(header, "cluster_" + header.replace(" ", ""))
 
 
 def _sup(n: int) -> str:

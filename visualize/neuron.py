@@ -123,34 +123,72 @@ def neuron_tooltip(n: NeuronRows, notes: dict[Value, Annotation]) -> str:
         lines.append(f"{notation_text(w.label)} = {full(w.data)}, ∂L/∂{notation_text(w.label)} = {full(w.grad)}")
     for v in (n.z, n.a, *(w for _, w in n.weights), n.bias):
         note = notes.get(v) if v is not None else None
-        if note is not None:
-            lines.append(notation_text(note.tooltip or note.text))
+        if note is not None and note.tooltip:
+            lines.append(notation_text(note.tooltip))
     return plain("\n".join(lines))
 
 
+SOFTMAX_OPS = ("logsumexp", "neg_log_softmax")  # ops whose partials are the softmax p (minus the class's 1)
+
+
+def softmax_of(v: Value) -> list[float | None]:
+    """``pₖ`` for each input of a log-sum-exp node (``∂ logsumexp/∂zₖ``; ``−log softmax_c`` adds back [k = c])."""
+    local = local_derivatives(v)
+    if v.op.name == "neg_log_softmax":
+        return [None if d is None else d + (1.0 if k == v.arg else 0.0) for k, d in enumerate(local)]
+    return local
+
+
+def _targets(members: list[Value], outputs: list[tuple[int, Value]], used_by: dict[Value, list[Value]]) -> dict:
+    """Output index k → the target yₖ (a Value, or a number implied by a class index)."""
+    found: dict[int, Value | float] = {}
+    by_value = {id(out): k for k, out in outputs}
+    for v in members:
+        label = v.label or ""
+        if v.is_leaf() and label.startswith("y_") and label[2:].isdigit():
+            found[int(label[2:])] = v
+        if v.op is not None and v.op.name == "sub" and id(v.parents[0]) in by_value and v.parents[1].is_leaf():
+            found.setdefault(by_value[id(v.parents[0])], v.parents[1])  # (zₖ − yₖ)
+        if v.op is not None and v.op.name == "neg_log_softmax":
+            k = outputs[v.arg][0] if v.arg < len(outputs) else v.arg + 1
+            scale = [c for c in used_by.get(v, []) if c.op is not None and c.op.name == "mul"]
+            weight = next((p for c in scale for p in c.parents if p is not v and p.is_leaf()), None)
+            found.setdefault(k, weight if weight is not None else 1.0)
+    if any(v.op is not None and v.op.name == "neg_log_softmax" for v in members):
+        for k, _ in outputs:
+            found.setdefault(k, 0.0)  # a class with no −log p term has target 0
+    return found
+
+
 def loss_label(
-    root: Value, members: list[Value], outputs: list[tuple[int, Value]], style: Style, note: Annotation | None
+    root: Value,
+    members: list[Value],
+    outputs: list[tuple[int, Value]],
+    style: Style,
+    note: Annotation | None,
+    used_by: dict[Value, list[Value]],
 ) -> str:
     """The loss node: ``L`` and its value, then per output k (port ``k{k}``) its target yₖ and softmax pₖ."""
-    targets = {v.label: v for v in members if v.is_leaf() and v.label and v.label.startswith("y_")}
-    softmax = {}
+    targets = _targets(members, outputs, used_by)
+    softmax: dict[int, float | None] = {}
     for v in members:
-        if v.op is not None and v.op.name == "logsumexp":
-            for p, d in zip(v.parents, local_derivatives(v), strict=True):
-                softmax[id(p)] = d
+        if v.op is not None and v.op.name in SOFTMAX_OPS:
+            for p, pk in zip(v.parents, softmax_of(v), strict=True):
+                softmax[id(p)] = pk
     has_p = any(id(out) in softmax for _, out in outputs)
     columns = 2 + has_p
-    rows = [[cell(f"<B>{label_html(root.label or 'L')}</B> = {style.number(root.data)}", COLSPAN=str(columns))]]
+    name = label_html(root.label or "L")
+    rows = [[cell(f"<B>loss {name}</B> = {style.number(root.data)}", COLSPAN=str(columns))]]
     for k, out in outputs:
-        y = targets.get(notes_label("y", None, k))
-        row = [
-            cell(f"k = {k}", PORT=f"k{k}"),
-            cell(_grey(f"{label_html(y.label)} = {style.number(y.data)}") if y else " "),
-        ]
+        y = targets.get(k)
+        y_text = " "
+        if y is not None:
+            y_number = y.data if isinstance(y, Value) else y
+            y_text = _grey(f"{label_html(notes_label('y', None, k))} = {style.number(y_number)}")
+        row = [cell(f"k = {k}", PORT=f"k{k}"), cell(y_text)]
         if has_p:
             p = softmax.get(id(out))
-            p_name = label_html(f"p_{k}")
-            row.append(cell(f"{p_name} = {style.number(p)}" if p is not None else " "))
+            row.append(cell(f"{label_html(f'p_{k}')} = {style.number(p)}" if p is not None else " "))
         rows.append(row)
     if note is not None:
         rows.append(annotation_row(note))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import graphviz
 
 from autograd import Value
+from autograd.notation import subscript
 from visualize.annotate import Annotation
 from visualize.labels import full, html_text, label_html, notation_text, number, safe_text
 from visualize.palette import CONSTANT_COLOR, START_BORDER
@@ -200,6 +201,12 @@ def input_edge(
     parent = v.parents[position]
     lines = [f"∂ = {style.number(local)}" if local is not None else "∂ undefined"]
     tooltip = [f"∂{v.op.name}/∂(input {position + 1}) = {full(local) if local is not None else 'undefined'}"]
+    if v.op.name in ("logsumexp", "neg_log_softmax") and local is not None:  # its partials are the softmax
+        k, target = position + 1, 1.0 if position == v.arg else 0.0
+        p = local + target
+        lines = [f"p{subscript(str(k))} = {style.number(p)}"]
+        lines.append(f"∂ = p{subscript(str(k))} − 1 = {style.number(local)}" if target else "∂ = p" + subscript(str(k)))
+        tooltip.insert(0, f"p{subscript(str(k))} = softmax(z){subscript(str(k))} = {full(p)}")
     if style.edge_labels == "product" and grad is not None and local is not None:
         lines.append(f"g·∂ = {style.number(grad * local)}")
         into = parent.label or "this input"

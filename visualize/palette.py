@@ -55,7 +55,8 @@ def legend_html(used: set[str]) -> str:
         s = STATUS[name]
         border = START_BORDER if name == "start" else "2"
         rows.append(
-            f'<TR><TD BORDER="{border}" COLOR="{s.color}" WIDTH="22"><FONT COLOR="{s.color}"><B>{s.glyph}</B></FONT></TD>'
+            f'<TR><TD BORDER="{border}" COLOR="{s.color}" WIDTH="22">'
+            f'<FONT COLOR="{s.color}"><B>{s.glyph}</B></FONT></TD>'
             f'<TD ALIGN="LEFT" BORDER="0"><FONT POINT-SIZE="11">{s.meaning}</FONT></TD></TR>'
         )
     return (
