@@ -75,7 +75,8 @@ def new_digraph(rankdir: str, title: str | None = None) -> Drawing:
     g.attr("node", fontname=FONT, fontsize="12")
     g.attr("edge", fontname=FONT, arrowsize="0.7")
     if title:
-        g.attr(label=plain(notation_text(title)), labelloc="t")
+        shown = title if title.startswith("<<") else plain(notation_text(title))  # "<<…>>": an HTML-like label
+        g.attr(label=shown, labelloc="t")
     return g
 
 
@@ -224,8 +225,8 @@ class GraphPicture:
         """1 for the root: the backward pass walks the topological order in reverse."""
         return len(self.order) - self.index[v] if self.style.backward_order else None
 
-    def digraph(self, frame: Frame, *, rankdir: str = "LR", title: str | None = None) -> graphviz.Digraph:
-        g = new_digraph(rankdir, title)
+    def parts(self, frame: Frame, placeholder: bool = False) -> tuple[list, list]:
+        """The node statements ``(name, attrs, place)`` and edges ``(tail, head, attrs)`` of one frame."""
         nodes = []
         for k, v in enumerate(self.order):
             place = self.where.get(v, ())
@@ -242,13 +243,24 @@ class GraphPicture:
             nodes.append((f"v{k}", attrs, place))
             if v.op is not None:
                 nodes.append((f"op{k}", op_node(v, self.style, active=active), place))
-        add_nodes(g, nodes, self.clustered)
+        edges = []
         for k, v in enumerate(self.order):
             if v.op is None:
                 continue
-            g.edge(f"op{k}", f"v{k}")
+            edges.append((f"op{k}", f"v{k}", {}))
             grad = frame.grads.get(v) if v in frame.pushed else None
             for i, p in enumerate(v.parents):
-                attrs = input_edge(v, i, self.local[v][i], grad, self.style, active=v is frame.active)
-                g.edge(f"v{self.index[p]}", f"op{k}", **attrs)
+                active = v is frame.active
+                attrs = input_edge(v, i, self.local[v][i], grad, self.style, active=active, placeholder=placeholder)
+                edges.append((f"v{self.index[p]}", f"op{k}", attrs))
+        return nodes, edges
+
+    def emit(self, nodes: list, edges: list, *, rankdir: str = "LR", title: str | None = None) -> Drawing:
+        g = new_digraph(rankdir, title)
+        add_nodes(g, nodes, self.clustered)
+        for tail, head, attrs in edges:
+            g.edge(tail, head, **attrs)
         return g
+
+    def digraph(self, frame: Frame, *, rankdir: str = "LR", title: str | None = None) -> Drawing:
+        return self.emit(*self.parts(frame), rankdir=rankdir, title=title)

@@ -92,4 +92,58 @@ def figure_html(svg: str, caption: str | None = None, zoom: bool = True) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+PLAYER_SCRIPT = """(function () {
+  document.querySelectorAll("div.deltagrad-player:not([data-ready])").forEach(function (box) {
+    box.setAttribute("data-ready", "on");
+    var frames = box.querySelectorAll(":scope > div.deltagrad-frame"), n = frames.length, at = 0, timer = null;
+    var bar = document.createElement("div"); bar.className = "deltagrad-controls";
+    function button(text, title, act) {
+      var b = document.createElement("button"); b.type = "button"; b.textContent = text; b.title = title;
+      b.onclick = act; bar.appendChild(b); return b;
+    }
+    var play = button("\u25b6 play", "play the backward pass", function () { timer ? stop() : start(); });
+    button("\u25c0", "one step back", function () { stop(); show(at - 1); });
+    var slider = document.createElement("input"); slider.type = "range"; slider.min = 0; slider.max = n - 1;
+    slider.value = 0; slider.oninput = function () { stop(); show(+slider.value); }; bar.appendChild(slider);
+    button("\u25b6", "one step on", function () { stop(); show(at + 1); });
+    var where = document.createElement("span"); bar.appendChild(where);
+    function show(k) {
+      at = Math.max(0, Math.min(n - 1, k)); slider.value = at;
+      frames.forEach(function (f, i) { f.style.display = i === at ? "" : "none"; });
+      where.textContent = " step " + at + " of " + (n - 1);
+    }
+    function start() {
+      if (at === n - 1) show(0);
+      play.textContent = "\u275a\u275a pause";
+      timer = setInterval(function () { if (at === n - 1) stop(); else show(at + 1); }, 900);
+    }
+    function stop() { if (timer) clearInterval(timer); timer = null; play.textContent = "\u25b6 play"; }
+    box.insertBefore(bar, box.firstChild); show(0);
+  });
+})();"""
+
+
+PLAYER_STYLE = (
+    "<style>div.deltagrad-controls{font:13px sans-serif;margin:4px 0}"
+    "div.deltagrad-controls *{margin-right:4px;vertical-align:middle}div.deltagrad-controls input{width:260px}</style>"
+)
+
+
+def player_html(svgs: list[str], captions: list[str]) -> str:
+    """The step-through as HTML: every frame inline, and a script that shows one at a time with a slider.
+
+    Without scripts all frames stay visible, one under the other, each with its caption.
+    """
+    frames = "".join(
+        f'<div class="deltagrad-frame" title="{_escape(caption)}">'
+        f'<div class="deltagrad-figure">{inline_svg(svg)}</div></div>'
+        for svg, caption in zip(svgs, captions, strict=True)
+    )
+    return (
+        STYLE
+        + PLAYER_STYLE
+        + f'<div class="deltagrad-player">{frames}</div><script>{PLAYER_SCRIPT}{ZOOM_SCRIPT}</script>'
+    )

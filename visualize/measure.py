@@ -29,7 +29,9 @@ PADDING = 4  # the tables' CELLPADDING, in points
 
 
 def char_width(c: str) -> float:
-    """One character's advance, in ems."""
+    """One character's advance, in ems (a little more than the font's, so a measured cell always fits)."""
+    if c in "…⧵":
+        return 1.05
     if c in _SCRIPT:
         return 0.42
     if c in _NARROW:
@@ -49,7 +51,7 @@ def text_width(text: str, size: float = 12.0, number_chars: int = 7) -> float:
     def widest(m: re.Match) -> str:
         return "0" * max(number_chars, len(m.group()))
 
-    return size * sum(char_width(c) for c in _NUMBER.sub(widest, text))
+    return 1.06 * size * sum(char_width(c) for c in _NUMBER.sub(widest, text))
 
 
 def _cell_size(attrs: str, content: str, number_chars: int) -> tuple[float, float]:
@@ -121,3 +123,29 @@ def fit_table(label: str, border: float, number_chars: int = 7) -> tuple[str, tu
 
     fitted = re.sub(r"<TD([^>]*)>", sized, label)
     return fitted, (sum(widths.values()) + 2 * border, sum(heights.values()) + 2 * border)
+
+
+def fit_alike(labels: list[str], number_chars: int = 7) -> list[str]:
+    """The same table in several states (the step-through's frames), each cell as wide as its widest state.
+
+    Tables of one structure (same rows and cells) then have one size, so ``dot`` lays every state out
+    identically and no node moves from one frame to the next. Labels of another structure are kept as given.
+    """
+    grids = [_grid(label, number_chars) if label.startswith("<<TABLE") else None for label in labels]
+    shapes = {None if g is None else tuple((c, cs, r, rs) for c, cs, _, r, rs, _ in g[2]) for g in grids}
+    if len(shapes) != 1 or None in shapes:
+        return labels
+    widths = {c: max(g[0].get(c, 0.0) for g in grids) for c in grids[0][0]}
+    heights = {r: max(g[1].get(r, 0.0) for g in grids) for r in grids[0][1]}
+    out = []
+    for label, grid in zip(labels, grids, strict=True):
+        cells = iter(grid[2])
+
+        def sized(match: re.Match, cells=cells) -> str:
+            c, colspan, _, r, rowspan, _ = next(cells)
+            w = sum(widths.get(c + j, 0.0) for j in range(colspan))
+            h = sum(heights.get(r + i, 0.0) for i in range(rowspan))
+            return f'<TD{match.group(1)} WIDTH="{round(w)}" HEIGHT="{round(h)}">'
+
+        out.append(re.sub(r"<TD([^>]*)>", sized, label))
+    return out

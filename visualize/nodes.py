@@ -190,9 +190,19 @@ def local_derivatives(v: Value) -> list[float | None]:
 
 
 def input_edge(
-    v: Value, position: int, local: float | None, grad: float | None, style: Style, active: bool = False
+    v: Value,
+    position: int,
+    local: float | None,
+    grad: float | None,
+    style: Style,
+    active: bool = False,
+    placeholder: bool = False,
 ) -> dict[str, str]:
-    """Attributes of the edge from input ``position`` of ``v`` into v's op node."""
+    """Attributes of the edge from input ``position`` of ``v`` into v's op node.
+
+    ``placeholder`` keeps the product line as ``g·∂ = ?`` until the gradient arrives, so the label
+    has the same shape in every frame of the step-through.
+    """
     attrs: dict[str, str] = {}
     if active:
         attrs.update(color="#d08000", penwidth="2")
@@ -211,7 +221,10 @@ def input_edge(
         lines.append(f"g·∂ = {style.number(grad * local)}")
         into = parent.label or "this input"
         tooltip.append(f"grad {full(grad)} × {full(local)} = {full(grad * local)}, added to the grad of {into}")
-    attrs["label"] = "<" + "<BR/>".join(html_text(line) for line in lines) + ">"
+    elif style.edge_labels == "product" and placeholder:
+        lines.append("g·∂ = ?")
+    rows = "".join(f"<TR><TD>{html_text(line)}</TD></TR>" for line in lines)
+    attrs["label"] = f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>>'
     attrs["tooltip"] = plain("\n".join(tooltip))
     attrs["fontsize"] = "10"
     return attrs
