@@ -13,8 +13,8 @@ except ImportError as _exc:
         "import name: install deltagrad in its own virtual environment."
     ) from _exc
 
-from nn.check import check_deltas
 from nn.data import DATASETS, blobs, circles, make_dataset, moons, spirals, xor
+from nn.deltacheck import RULE_SETS, DeltaReport, Rules, check_deltas, rules_named
 from nn.export import to_torch
 from nn.io import ModelFileError, load, save
 from nn.losses import (
@@ -32,8 +32,6 @@ from nn.losses import (
 from nn.mlp import MLP, Layer, Neuron, Trace
 from nn.module import Module
 from nn.optim import SGD, Adam, Optimizer
-from nn.report import DeltaReport
-from nn.rules import RULE_SETS, Rules, rules_named
 from nn.train import History, accuracy, fit, predict
 
 __all__ = [

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from autograd.files import write_atomically
-from nn import delta
+from nn.deltacheck import equations
 from nn.mlp import MLP
 
 
@@ -38,11 +38,11 @@ def decision_grid(model: MLP, X: np.ndarray, resolution: int = 60, margin: float
 
 
 def _forward_all(model: MLP, points: np.ndarray) -> np.ndarray:
-    """``z^(m)`` for many points at once: the notes' forward pass (``nn.delta``) with one column per point."""
-    W, b = delta.network_weights(model)
+    """``z^(m)`` for many points at once: the notes' forward pass (``equations.forward``), one column per point."""
+    W, b = equations.network_weights(model)
     b = [None if bl is None else bl[:, None] for bl in b]  # b^(l) as a column, added to every point's column
-    sigma = delta.ACTIVATIONS[model.activation][0]
-    return delta.forward(W, b, points.T, sigma).z[-1].T
+    sigma = equations.ACTIVATIONS[model.activation][0]
+    return equations.forward(W, b, points.T, sigma).z[-1].T
 
 
 def plot_decision_boundary(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from nn.cli import main
+from deltagrad.cli import main
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.M | re.S)

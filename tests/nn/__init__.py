@@ -1,1 +1,1 @@
-"""Tests of ``nn``: networks, losses, optimizers, data, training, saving, export, the ``train`` command."""
+"""Tests of ``nn``: networks, losses, optimizers, data, training, saving, export."""

@@ -14,10 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import topological_order
-from nn import MLP, delta
-from nn.check import check_deltas
-from nn.cli.check import random_case
-from nn.rules import CORRECT
+from nn import MLP
+from nn.deltacheck import CORRECT, check_deltas, equations, random_case
 from tests.nn.helpers import delta_cases
 
 # One hidden layer, several hidden layers, one output, many outputs; square and non-square W.
@@ -159,7 +157,7 @@ def test_own_rules_sign_flip_mean_and_missing_sigma_prime_are_diagnosed():
 
 def test_a_sigma_prime_that_is_not_the_networks_is_diagnosed():
     model, X, Y = random_case([2, 4, 4, 2], seed=1)
-    report = check_deltas(model, X, Y, rules=CORRECT.replace(sigma_prime=delta.sigmoid_prime))
+    report = check_deltas(model, X, Y, rules=CORRECT.replace(sigma_prime=equations.sigmoid_prime))
     assert report.first_failing_layer == 2
     assert report.quantity("delta", 2).diagnosis.startswith("δ^(2): the recursion rule is wrong: its σ'")
     other_convention = CORRECT.replace(sigma_prime=lambda z: (z >= 0.0).astype(float))  # differs only at z = 0

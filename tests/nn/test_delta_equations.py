@@ -1,4 +1,4 @@
-"""The notes' matrix-form equations (``nn.delta``) against the engine, line by line.
+"""The notes' matrix-form equations (``nn.deltacheck.equations``) against the engine, line by line.
 
 Oracles: autograd on the same ``nn.MLP`` (``z.grad`` is δ, ``w.grad`` is ∂L/∂w) and,
 when installed, PyTorch on the same weights. No expected number is typed in.
@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 import autograd
-from nn import delta
-from nn.cli.check import random_case
+from nn.deltacheck import equations, random_case
 from nn.losses import get_loss, reduce
 from tests.nn.helpers import delta_cases
 
@@ -34,10 +33,10 @@ def autograd_deltas(model, X, Y, loss):
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
 def test_forward_matches_the_model_trace(sizes, bias, activation):
     model, X, _ = random_case(sizes, bias=bias, activation=activation, seed=3)
-    W, b = delta.network_weights(model)
-    sigma, sigma_prime = delta.ACTIVATIONS[activation]
+    W, b = equations.network_weights(model)
+    sigma, sigma_prime = equations.ACTIVATIONS[activation]
     for x in X:
-        p = delta.forward(W, b, x, sigma, sigma_prime)
+        p = equations.forward(W, b, x, sigma, sigma_prime)
         trace = model.trace(list(x))
         for l in range(1, len(sizes)):  # noqa: E741
             np.testing.assert_allclose(p.z[l], [z.data for z in trace.z[l]], rtol=1e-13, atol=1e-14)
@@ -48,13 +47,15 @@ def test_forward_matches_the_model_trace(sizes, bias, activation):
 def test_every_delta_and_weight_gradient_matches_autograd(sizes, loss, bias):
     model, X, Y = random_case(sizes, loss, bias=bias, seed=11)
     _, deltas, grads = autograd_deltas(model, X, Y, loss)
-    W, b = delta.network_weights(model)
-    output_delta = delta.output_delta_cross_entropy if loss == "cross-entropy" else delta.output_delta_squared_error
+    W, b = equations.network_weights(model)
+    output_delta = (
+        equations.output_delta_cross_entropy if loss == "cross-entropy" else equations.output_delta_squared_error
+    )
     for s, (x, y) in enumerate(zip(X, Y, strict=True)):
-        d = delta.deltas(delta.forward(W, b, x), y, output_delta)
+        d = equations.deltas(equations.forward(W, b, x), y, output_delta)
         for l in range(1, len(sizes)):  # noqa: E741
             np.testing.assert_allclose(d[l], deltas[l][s], rtol=1e-12, atol=1e-13)
-    summed = delta.gradients(W, b, X, Y, output_delta)
+    summed = equations.gradients(W, b, X, Y, output_delta)
     for l in range(1, len(sizes)):  # noqa: E741
         np.testing.assert_allclose(summed[l], grads[l], rtol=1e-12, atol=1e-13)
         assert summed[l].shape == W[l].shape  # ∂L/∂W^(l) has W^(l)'s shape, n_{l-1} × n_l
@@ -63,14 +64,14 @@ def test_every_delta_and_weight_gradient_matches_autograd(sizes, loss, bias):
 def test_relu_prime_takes_the_engines_convention_at_the_kink():
     for v in (-1.0, 0.0, 2.0):  # σ'(0) = 0 in the notes and in the engine alike
         x = autograd.Value(v)
-        assert delta.relu_prime(np.array([v]))[0] == autograd.grad(x.relu(), x)[0]
+        assert equations.relu_prime(np.array([v]))[0] == autograd.grad(x.relu(), x)[0]
 
 
 @pytest.mark.parametrize("loss", ["squared-error", "cross-entropy"])
 def test_weight_gradients_match_pytorch(loss):
     torch = pytest.importorskip("torch")
     model, X, Y = random_case([3, 4, 4, 2], loss, bias=True, seed=5)
-    W, b = delta.network_weights(model)
+    W, b = equations.network_weights(model)
     Wt = [None] + [torch.tensor(Wl, dtype=torch.float64, requires_grad=True) for Wl in W[1:]]
     bt = [None] + [torch.tensor(bl, dtype=torch.float64, requires_grad=True) for bl in b[1:]]
     a = torch.tensor(X, dtype=torch.float64)
@@ -83,7 +84,9 @@ def test_weight_gradients_match_pytorch(loss):
     else:
         total = ((a - y) ** 2).sum()
     total.backward()
-    output_delta = delta.output_delta_cross_entropy if loss == "cross-entropy" else delta.output_delta_squared_error
-    ours = delta.gradients(W, b, X, Y, output_delta)
+    output_delta = (
+        equations.output_delta_cross_entropy if loss == "cross-entropy" else equations.output_delta_squared_error
+    )
+    ours = equations.gradients(W, b, X, Y, output_delta)
     for l in range(1, len(W)):  # noqa: E741
         np.testing.assert_allclose(ours[l], Wt[l].grad.numpy(), rtol=1e-12, atol=1e-13)

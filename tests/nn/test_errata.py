@@ -21,9 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nn.check import check_deltas
-from nn.cli.check import random_case
-from nn.rules import ERRATA, RULE_SETS
+from nn.deltacheck import ERRATA, RULE_SETS, check_deltas, random_case
 
 
 def own_and_inherited(report) -> tuple[set[str], set[str]]:

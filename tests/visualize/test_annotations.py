@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from autograd import Value, topological_order
+from nn import check_deltas
 from tests.visualize.conftest import mlp_loss, needs_dot
 from tests.visualize.helpers import joined_text, parse_dot, parse_svg, strokes, svg_groups, tooltip
 from visualize import Annotation, draw, to_svg
@@ -82,17 +83,12 @@ def test_a_hand_made_delta_overlay_marks_exactly_the_z_nodes_it_says() -> None:
 # --- the real δ check ------------------------------------------------------------------------------
 
 
-def _check_deltas():
-    return pytest.importorskip("nn.check", reason="nn.check (the δ check) is not written yet").check_deltas
-
-
 @needs_dot
 @pytest.mark.parametrize("sizes", [[2, 3, 1], [3, 4, 3, 2]])
 def test_overlay_marks_exactly_the_mismatching_z_nodes_with_an_erratum_switched_on(sizes: list[int]) -> None:
     """Erratum 1 (δ^(m) = z − y, without the 2) halves every δ: exactly the z with a nonzero δ disagree."""
     from nn import MLP
 
-    check_deltas = _check_deltas()
     model = MLP(sizes[0], sizes[1:], seed=3)
     X, Y = [[0.5, -0.8, 0.3][: sizes[0]]], [[0.2, -0.4][: sizes[-1]]]
     report = check_deltas(model, X, Y, loss="squared-error", rules="missing-factor-2")
@@ -111,7 +107,6 @@ def test_overlay_marks_exactly_the_mismatching_z_nodes_with_an_erratum_switched_
 def test_overlay_marks_no_z_node_with_the_correct_rules() -> None:
     from nn import MLP
 
-    check_deltas = _check_deltas()
     model = MLP(3, [4, 3, 2], seed=3)
     report = check_deltas(model, [[0.5, -0.8, 0.3]], [[0.2, -0.4]], loss="squared-error", rules="correct")
     root = report.sample_loss(1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nn.cli import main
+from deltagrad.cli import main
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """The two oracles of a δ-check: autograd on the model itself, and finite differences of its loss.
 
 Both run on the ``nn.MLP`` as it is — its own forward pass, its own loss functions —
-so neither shares a line of code with the formulas being checked (``nn.delta``).
+so neither shares a line of code with the formulas being checked (``nn.deltacheck.equations``).
 The loss is the notes' ``Loss = Σ_i L_i``: one ``backward()`` on it leaves each
 sample's δ in its ``z.grad`` and the sum over samples in every ``w.grad``.
 """
@@ -16,6 +16,7 @@ import numpy as np
 import autograd
 from autograd import Value
 from nn import losses
+from nn.deltacheck.quantity import Key, Kind
 from nn.losses import reduce
 from nn.mlp import MLP
 
@@ -35,18 +36,18 @@ def loss_name(loss: str | Callable) -> str:
     return name
 
 
-def autograd_side(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str) -> tuple[Value, list, dict]:
+def autograd_side(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str) -> tuple[Value, list, dict[Key, np.ndarray]]:
     """One ``backward()`` on ``Loss = Σ_i L_i``: every ``z.grad`` is that sample's δ, every ``w.grad`` the sum."""
     model.zero_grad()
     traces = [model.trace(list(x)) for x in X]
     total = reduce([losses.get_loss(loss)(t.output, list(y)) for t, y in zip(traces, Y, strict=True)], "sum")
     total.backward()
-    values: dict[tuple[str, int], np.ndarray] = {}
+    values: dict[Key, np.ndarray] = {}
     for l in range(1, len(model.layers) + 1):  # noqa: E741
-        values["delta", l] = np.array([[z.grad for z in t.z[l]] for t in traces])
-        values["weight", l] = model.weight_matrix(l, grad=True)
+        values[Key(Kind.DELTA, l)] = np.array([[z.grad for z in t.z[l]] for t in traces])
+        values[Key(Kind.WEIGHT, l)] = model.weight_matrix(l, grad=True)
         if model.bias:
-            values["bias", l] = model.bias_vector(l, grad=True)
+            values[Key(Kind.BIAS, l)] = model.bias_vector(l, grad=True)
     return total, traces, values
 
 
@@ -58,28 +59,40 @@ Its error is O(h⁴) + O(ε/h) rather than O(h²) + O(ε/h), so with h = 1e-4 it
 """
 
 
-_last: tuple[tuple, dict] | None = None
-"""The most recent finite differences, reused when the same network, data and step come back.
-
-They do not depend on the rules being checked, and they are the slow part of a check
-(4 forward passes over every sample per parameter): checking several rule sets on one
-network in a row (the demo, the notebooks) computes them once.
-"""
+FiniteDifferences = dict[Value, tuple[float, str | None]]
+"""Per parameter: ∂Loss/∂w by central differences, and which ReLU kinks its stencil crosses (or None)."""
 
 
-def finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str, h: float) -> dict:
+class FiniteDifferenceCache:
+    """The most recent finite differences, reused when the same network, data and step come back.
+
+    They do not depend on the rules being checked, and they are the slow part of a check
+    (4 forward passes over every sample per parameter): checking several rule sets on one
+    network in a row (the demo, a notebook) computes them once when the caller passes the
+    same cache to each ``check_deltas``. It holds one result; changing a weight misses it.
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self._values: FiniteDifferences | None = None
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, model: MLP, X: np.ndarray, Y: np.ndarray, loss: str, h: float) -> FiniteDifferences:
+        """The finite differences of ``model`` on ``X``, ``Y``: from the cache, or computed and kept."""
+        params = model.parameters()
+        key = (tuple(params), tuple(p.data for p in params), model.activation, X.tobytes(), X.shape, Y.tobytes(),
+               Y.shape, loss, h)  # fmt: skip
+        if self._values is not None and self._key == key:
+            self.hits += 1
+            return self._values
+        self.misses += 1
+        self._key, self._values = key, finite_differences(model, X, Y, loss, h)
+        return self._values
+
+
+def finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str, h: float) -> FiniteDifferences:
     """Central differences of the total loss for every parameter, and the ReLU kinks each one crosses."""
-    global _last
-    params = model.parameters()
-    key = (tuple(params), tuple(p.data for p in params), model.activation, X.tobytes(), X.shape, Y.tobytes(),
-           Y.shape, loss, h)  # fmt: skip
-    if _last is not None and _last[0] == key:
-        return _last[1]
-    _last = (key, _finite_differences(model, X, Y, loss, h))
-    return _last[1]
-
-
-def _finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str, h: float) -> dict:
     relu = model.activation == "relu"
     loss_fn = losses.get_loss(loss)
 
@@ -93,7 +106,7 @@ def _finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str, h: 
                     positive |= {f"{z.label} of sample {s}" for zl in t.z[1:-1] for z in zl if z.data > 0.0}
         return math.fsum(total), positive
 
-    out: dict[Value, tuple[float, str | None]] = {}
+    out: FiniteDifferences = {}
     for p in model.parameters():
         w = p.data
         values, sides = [], []

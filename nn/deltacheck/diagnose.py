@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn import delta
-from nn.delta import Pass
-from nn.quantity import Quantity
+from nn.deltacheck import equations
+from nn.deltacheck.equations import Pass
+from nn.deltacheck.quantity import Key, Kind, Quantity
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Context:
     passes: list[Pass]
     Y: np.ndarray
     loss: str
-    autograd: dict[tuple[str, int], np.ndarray]
+    autograd: dict[Key, np.ndarray]
     model_sigma_prime: Callable[[np.ndarray], np.ndarray]
 
     def stacked(self, what: str, l: int) -> np.ndarray:  # noqa: E741
@@ -59,7 +59,7 @@ def _factor_words(c: float, q: Quantity, ctx: Context) -> str:
         return "the sign is flipped: formula = −autograd (z − y written y − z? the descent step −∇L written for ∇L?)"
     if abs(c - 0.5) < 1e-6:
         words = "off by a factor of 2: formula = ½ × autograd"
-        if q.kind == "delta" and q.layer == ctx.passes[0].m and ctx.loss == "squared-error":
+        if q.kind is Kind.DELTA and q.layer == ctx.passes[0].m and ctx.loss == "squared-error":
             words += (
                 ". Did the loss lose its ½? The notes' loss ‖z − y‖² has δ^(m) = 2(z − y); z − y is the δ of ½‖z − y‖²"
             )
@@ -91,7 +91,7 @@ def _match(F: np.ndarray, templates: list[tuple[str, np.ndarray]], q: Quantity, 
 def _output_templates(ctx: Context) -> list[tuple[str, np.ndarray]]:
     m = ctx.passes[0].m
     Z, Y = ctx.stacked("z", m), ctx.Y
-    P = np.array([delta.softmax(z) for z in Z])
+    P = np.array([equations.softmax(z) for z in Z])
     if ctx.loss == "squared-error":
         return [("", 2.0 * (Z - Y)), ("it is p − y, the cross-entropy δ, used for the squared error", P - Y)]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -107,7 +107,7 @@ def _output_templates(ctx: Context) -> list[tuple[str, np.ndarray]]:
 
 def _recursion_templates(q: Quantity, ctx: Context) -> list[tuple[str, np.ndarray]]:
     l, sizes = q.layer, [len(a) for a in ctx.passes[0].a]  # noqa: E741
-    V = np.array([p.W[l + 1] @ d for p, d in zip(ctx.passes, ctx.autograd["delta", l + 1], strict=True)])
+    V = np.array([p.W[l + 1] @ d for p, d in zip(ctx.passes, ctx.autograd[Key(Kind.DELTA, l + 1)], strict=True)])
     templates = [("", ctx.model_sigma_prime(ctx.stacked("z", l)) * V), (f"σ'(z^({l})) ⊙ is missing", V)]
     for k in range(1, len(sizes)):
         if k != l and sizes[k] in (sizes[l], 1):
@@ -133,7 +133,7 @@ def _recursion_templates(q: Quantity, ctx: Context) -> list[tuple[str, np.ndarra
 def _mask_words(F: np.ndarray, q: Quantity, ctx: Context) -> str | None:
     """δ that differs from autograd only in which entries are zeroed: a wrong ReLU mask."""
     l = q.layer  # noqa: E741
-    V = np.array([p.W[l + 1] @ d for p, d in zip(ctx.passes, ctx.autograd["delta", l + 1], strict=True)])
+    V = np.array([p.W[l + 1] @ d for p, d in zip(ctx.passes, ctx.autograd[Key(Kind.DELTA, l + 1)], strict=True)])
     tol = 1e-9 * max(float(np.max(np.abs(V), initial=0.0)), 1e-300)
     if F.shape == V.shape and np.all((np.abs(F) <= tol) | (np.abs(F - V) <= tol)):
         return (
@@ -146,7 +146,7 @@ def _mask_words(F: np.ndarray, q: Quantity, ctx: Context) -> str | None:
 def _weight_templates(q: Quantity, ctx: Context, shape: tuple[int, ...]) -> list[tuple[str, np.ndarray]]:
     """Every combination of the known outer-product mistakes that has the formula's shape."""
     l, sigma = q.layer, ctx.passes[0].sigma  # noqa: E741
-    A, D = ctx.stacked("a", l - 1), ctx.autograd["delta", l]
+    A, D = ctx.stacked("a", l - 1), ctx.autograd[Key(Kind.DELTA, l)]
     a_forms = [("", A)]
     if l == 1:
         a_forms.append(("it applies σ to the input: a^(0) = x has no activation, so ∂L/∂W^(1) = x (δ^(1))ᵀ", sigma(A)))
@@ -181,15 +181,15 @@ def _explain(q: Quantity, ctx: Context) -> str:
     F = q.local if q.local is not None else q.local_raw
     if F is None:
         hint = ""
-        if q.kind == "delta" and "broadcast" in (q.local_problem or ""):
+        if q.kind is Kind.DELTA and "broadcast" in (q.local_problem or ""):
             hint = (
                 f" — vectors of two layers' sizes were combined: is σ' taken at another layer's z than z^({q.layer})?"
             )
         return head + f"shape mismatch: {(q.local_problem or '').strip()}{hint}"
-    if q.kind == "delta":
+    if q.kind is Kind.DELTA:
         templates = _output_templates(ctx) if q.layer == m else _recursion_templates(q, ctx)
         words = _match(F, templates, q, ctx) or (None if q.layer == m else _mask_words(F, q, ctx))
-    elif q.kind == "weight":
+    elif q.kind is Kind.WEIGHT:
         words = _match(F, _weight_templates(q, ctx, F.shape), q, ctx)
     else:
         words = _match(F, [("", q.autograd)], q, ctx)
@@ -204,27 +204,49 @@ def _explain(q: Quantity, ctx: Context) -> str:
             f"the rule disagrees with autograd at {int(bad.sum())} of {bad.size} entries, with no constant ratio and "
             f"no known mistake matching (worst: {where}, formula {F[worst]:.6g}, autograd {q.autograd[worst]:.6g})"
         )
-    rule = {"delta": "output delta" if q.layer == m else "recursion", "weight": "weight gradient"}
+    rule = {Kind.DELTA: "output delta" if q.layer == m else "recursion", Kind.WEIGHT: "weight gradient"}
     return head + f"the {rule.get(q.kind, 'bias gradient')} rule is wrong: {words}."
 
 
-def diagnose(quantities: list[Quantity], ctx: Context) -> list[str]:
-    """Set each failing quantity's ``diagnosis`` / ``inherited``; return the report's diagnoses, output first."""
-    out, inherited, own = [], [], []
+@dataclass(frozen=True)
+class Finding:
+    """What the diagnosis says about one failing quantity: why, and whether its error comes from above."""
+
+    diagnosis: str | None
+    inherited: bool = False
+
+
+NO_FINDING = Finding(None)
+"""What is said about a quantity that passes."""
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The findings of ``diagnose``: one ``Finding`` per failing quantity, and the report's diagnoses in words."""
+
+    findings: dict[Key, Finding]
+    messages: list[str]
+
+
+def diagnose(quantities: list[Quantity], ctx: Context) -> Diagnosis:
+    """Why each failing quantity fails (its own rule, or a wrong δ above it), and the report's diagnoses, output first.
+
+    The quantities are read, never changed: ``check_deltas`` folds the findings into the report.
+    """
+    out, findings, inherited, own = [], {}, [], []
     for q in quantities:
         if q.passed:
             continue
         if q.local_passed and not (q.formula is not None and q.formula_ok.all()):
-            q.inherited = True
-            q.diagnosis = f"{q.symbol}: computed from a wrong δ above it; its own rule is right."
+            findings[q.key] = Finding(f"{q.symbol}: computed from a wrong δ above it; its own rule is right.", True)
             inherited.append(q)
         elif not q.local_passed:
-            q.diagnosis = _explain(q, ctx)
+            findings[q.key] = Finding(_explain(q, ctx))
             own.append(q)
-            out.append(q.diagnosis)
+            out.append(findings[q.key].diagnosis)
     if inherited:
         names = ", ".join(q.symbol for q in inherited)
-        sources = [q.symbol for q in own if q.kind == "delta"]
+        sources = [q.symbol for q in own if q.kind is Kind.DELTA]
         source = ", ".join(sources) + (" is" if len(sources) == 1 else " are") if sources else "a δ above is"
         text = (
             f"Inherited: {names} {'is' if len(inherited) == 1 else 'are'} wrong only because {source} wrong: "
@@ -253,4 +275,4 @@ def diagnose(quantities: list[Quantity], ctx: Context) -> list[str]:
             f"{kinks} {'entry is' if kinks == 1 else 'entries are'} at a ReLU kink (some z within the "
             "finite-difference step of 0): not checkable by finite differences, compared with autograd only."
         )
-    return out
+    return Diagnosis(findings, out)

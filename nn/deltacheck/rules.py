@@ -2,7 +2,7 @@
 
 A ``Rules`` holds one callable per line of the derivation (the output delta for
 each loss, the backward recursion, the weight and bias gradients, σ'). Each
-takes the same arguments as its counterpart in ``nn.delta``, so replacing one
+takes the same arguments as its counterpart in ``nn.deltacheck.equations``, so replacing one
 line of the derivation is one keyword::
 
     mine = CORRECT.replace(output_delta_squared_error=lambda z, y: z - y)
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn import delta
-from nn.delta import Array, Pass
+from nn.deltacheck import equations
+from nn.deltacheck.equations import Array, Pass
 
 OutputRule = Callable[[Array, Array], Array]
 """``(z^(m), y) -> δ^(m)`` for one sample."""
@@ -34,11 +34,11 @@ class Rules:
     """One formula per line of the derivation; ``sigma_prime=None`` means the network's own σ'."""
 
     name: str = "custom"
-    output_delta_squared_error: OutputRule = delta.output_delta_squared_error
-    output_delta_cross_entropy: OutputRule = delta.output_delta_cross_entropy
-    backward_delta: LayerRule = delta.backward_delta
-    weight_gradient: LayerRule = delta.weight_gradient
-    bias_gradient: LayerRule = delta.bias_gradient
+    output_delta_squared_error: OutputRule = equations.output_delta_squared_error
+    output_delta_cross_entropy: OutputRule = equations.output_delta_cross_entropy
+    backward_delta: LayerRule = equations.backward_delta
+    weight_gradient: LayerRule = equations.weight_gradient
+    bias_gradient: LayerRule = equations.bias_gradient
     sigma_prime: Callable[[Array], Array] | None = None
     description: str = "the user's own rules"
 
@@ -61,7 +61,7 @@ def output_delta_missing_factor_2(z: Array, y: Array) -> Array:
 
 def output_delta_garbled_cross_entropy(z: Array, y: Array) -> Array:
     """δ^(m) = (p − y) / (e^{z_i} / Σ_j e^{z_j}): the definition of p, written under the line, read as a divisor."""
-    p = delta.softmax(z)
+    p = equations.softmax(z)
     return (p - y) / p
 
 

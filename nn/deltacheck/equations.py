@@ -8,7 +8,7 @@ Everything is per sample and float64; ``W[l]`` is the notes' ``W^(l)``
 output layer ``m`` is linear. The notes' loss is a *sum* over samples, so
 ``gradients`` adds the per-sample ``∂L/∂W^(l)`` up.
 
-The rules of ``nn.rules`` take these same arguments, so a user's own formula
+The rules of ``nn.deltacheck.rules`` take these same arguments, so a user's own formula
 (or one of the notes' errata) replaces exactly one of these functions.
 """
 

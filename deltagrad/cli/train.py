@@ -12,7 +12,7 @@ import math
 import time
 from typing import Any
 
-from nn.cli import UsageError, layer_sizes
+from deltagrad.cli import UsageError, layer_sizes
 from nn.data import DATASETS, make_dataset, n_classes
 from nn.io import save
 from nn.losses import LOSSES, REDUCTIONS, loss_name

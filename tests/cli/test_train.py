@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
+from deltagrad.cli import main
 from nn import accuracy, load, make_dataset
-from nn.cli import main
 
 FAST = ["train", "--samples", "20", "--layers", "2,4,1", "--epochs", "3", "--no-progress"]
 
@@ -78,9 +78,9 @@ def test_save_to_an_unwritable_place_is_a_usage_error(tmp_path, capsys):
     assert "--save" in capsys.readouterr().err
 
 
-def test_python_dash_m_nn_runs_the_train_command(tmp_path):
+def test_python_dash_m_deltagrad_runs_the_train_command(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "nn", *FAST, "--save", str(tmp_path / "m.json")],
+        [sys.executable, "-m", "deltagrad", *FAST, "--save", str(tmp_path / "m.json")],
         capture_output=True,
         text=True,
         timeout=120,

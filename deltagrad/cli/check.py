@@ -12,12 +12,9 @@ import argparse
 import sys
 from typing import Any
 
-import numpy as np
-
-from nn.check import DELTA_LOSSES, check_deltas
-from nn.cli import UsageError, layer_sizes
-from nn.mlp import ACTIVATIONS, MLP
-from nn.rules import ERRATA, RULE_SETS
+from deltagrad.cli import UsageError, layer_sizes
+from nn.deltacheck import DELTA_LOSSES, ERRATA, RULE_SETS, check_deltas, random_case
+from nn.mlp import ACTIVATIONS
 
 
 def add_parser(subparsers: Any) -> None:
@@ -69,33 +66,6 @@ def list_rules() -> str:
     lines.append("")
     lines += [f"erratum {e.number}: {e.name:26} written {e.written}   should be {e.correct}" for e in ERRATA]
     return "\n".join(lines)
-
-
-def random_case(
-    sizes: list[int],
-    loss: str = "squared-error",
-    *,
-    bias: bool = False,
-    activation: str = "relu",
-    samples: int = 4,
-    seed: int = 0,
-) -> tuple[MLP, np.ndarray, np.ndarray]:
-    """A seeded network ``n_0 → … → n_m`` with random inputs and targets that fit the loss.
-
-    Biases, when asked for, are random rather than 0, so that a check exercises the ``+ b^(l)``;
-    cross-entropy targets are one-hot rows.
-    """
-    rng = np.random.default_rng(seed)
-    model = MLP(sizes[0], sizes[1:], activation=activation, bias=bias, seed=seed)
-    if bias:
-        for l, n in enumerate(sizes[1:], start=1):  # noqa: E741
-            model.set_bias_vector(l, rng.normal(0.0, 0.5, size=n))
-    X = rng.normal(size=(samples, sizes[0]))
-    if loss == "cross-entropy":
-        Y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], size=samples)]
-    else:
-        Y = rng.normal(size=(samples, sizes[-1]))
-    return model, X, Y
 
 
 def run(args: argparse.Namespace) -> int:

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from nn.check import check_deltas
-from nn.cli import UsageError
+from deltagrad.cli import UsageError
 from nn.data import moons
+from nn.deltacheck import FiniteDifferenceCache, check_deltas
 from nn.losses import target_for
 from nn.mlp import MLP
 from nn.train import accuracy, fit
@@ -66,11 +66,12 @@ def run(args: argparse.Namespace) -> int:
     n = min(args.samples, len(X))
     Y = np.array([[target_for("squared-error", int(label), 1)] for label in y[:n]])
     _heading(f"2. The δ equations on the trained network ({n} samples): correct rules")
-    correct = check_deltas(model, X[:n], Y, loss="squared-error", rules="correct")
+    fd_cache = FiniteDifferenceCache()  # both checks below need the same finite differences: computed once
+    correct = check_deltas(model, X[:n], Y, loss="squared-error", rules="correct", fd_cache=fd_cache)
     print(correct)
 
     _heading("3. The notes as written")
-    written = check_deltas(model, X[:n], Y, loss="squared-error", rules="notes-as-written")
+    written = check_deltas(model, X[:n], Y, loss="squared-error", rules="notes-as-written", fd_cache=fd_cache)
     print(written)
 
     _heading("4. Pictures")

@@ -8,13 +8,31 @@ side. Full precision stays in ``to_dict()``; tables show 6 significant digits.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from nn.quantity import Quantity
-    from nn.report import DeltaReport
+from nn.deltacheck.quantity import Quantity, Tolerances
+from nn.deltacheck.rules import Rules
+
+
+class ReportLike(Protocol):
+    """What rendering reads of a ``DeltaReport`` (declared here, so that ``render`` need not import ``report``)."""
+
+    quantities: list[Quantity]
+    diagnoses: list[str]
+    rules: Rules
+    loss: str
+    model: str
+    n_samples: int
+    tolerances: Tolerances
+
+    @property
+    def passed(self) -> bool: ...
+
+    @property
+    def first_failing_layer(self) -> int | None: ...
+
 
 MAX_ENTRIES = 12
 _ANSI = {"ok": "\033[32m", "fail": "\033[1;31m", "kink": "\033[33m"}
@@ -52,7 +70,7 @@ def _summary(q: Quantity) -> dict[str, str]:
     }
 
 
-def _header(report: DeltaReport) -> list[str]:
+def _header(report: ReportLike) -> list[str]:
     verdict = "passed" if report.passed else "FAILED"
     first = report.first_failing_layer
     lines = [
@@ -65,7 +83,7 @@ def _header(report: DeltaReport) -> list[str]:
     return lines
 
 
-def _failing_rows(report: DeltaReport) -> tuple[list[list[str]], int]:
+def _failing_rows(report: ReportLike) -> tuple[list[list[str]], int]:
     rows, total = [], 0
     for q in report.quantities:
         if q.formula is None:
@@ -109,7 +127,7 @@ def _colour(result: str) -> str:
     return "ok" if result == "ok" else "fail"
 
 
-def render_text(report: DeltaReport, color: bool = False) -> str:
+def render_text(report: ReportLike, color: bool = False) -> str:
     """The report as a plain-text table (ANSI colours on the result column when ``color``)."""
     summaries = [_summary(q) for q in report.quantities]
     head = list(summaries[0])
@@ -127,7 +145,7 @@ def render_text(report: DeltaReport, color: bool = False) -> str:
     return "\n".join(lines)
 
 
-def render_html(report: DeltaReport) -> str:
+def render_html(report: ReportLike) -> str:
     """The report as an HTML fragment (what Jupyter shows for ``_repr_html_``)."""
     e = html.escape
     colours = {"ok": "#1a7f37", "fail": "#cf222e"}

@@ -2,18 +2,51 @@
 
 ``Quantity`` holds one layer's ``δ^(l)`` (a row per sample), ``∂L/∂W^(l)`` or
 ``∂L/∂b^(l)`` computed three ways, and decides entry by entry whether they agree
-under the stated ``Tolerances``; ``nn.report.DeltaReport`` gathers them.
+under the stated ``Tolerances``; ``nn.deltacheck.report.DeltaReport`` gathers them.
+Every step of the check addresses a quantity by its ``Key(kind, layer)``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
 from autograd import Value
 from nn.mlp import label
+
+
+class Kind(StrEnum):
+    """What a quantity is; a ``StrEnum``, so ``Kind.DELTA == "delta"`` and it serialises as ``"delta"``."""
+
+    DELTA = "delta"
+    WEIGHT = "weight"
+    BIAS = "bias"
+
+    @property
+    def symbol(self) -> str:
+        """δ, ∂L/∂W or ∂L/∂b."""
+        return {"delta": "δ", "weight": "∂L/∂W", "bias": "∂L/∂b"}[self.value]
+
+
+@dataclass(frozen=True)
+class Key:
+    """The address of one quantity: ``Key(Kind.DELTA, 2)`` is δ^(2). A plain string kind is accepted and checked."""
+
+    kind: Kind
+    layer: int
+
+    def __post_init__(self) -> None:
+        if self.kind not in tuple(Kind):
+            raise ValueError(f"no quantity of kind {self.kind!r}: the kinds are {', '.join(map(str, Kind))}")
+        object.__setattr__(self, "kind", Kind(self.kind))
+
+    @property
+    def symbol(self) -> str:
+        """The quantity in the notes' notation: ``δ^(2)``, ``∂L/∂W^(1)``."""
+        return f"{self.kind.symbol}^({self.layer})"
 
 
 @dataclass(frozen=True)
@@ -53,8 +86,7 @@ class Quantity:
     is the rule alone, fed autograd's δ, to tell an own error from an inherited one.
     """
 
-    kind: str
-    layer: int
+    key: Key
     autograd: np.ndarray
     formula: np.ndarray | None
     tol: Tolerances
@@ -69,8 +101,19 @@ class Quantity:
     inherited: bool = False
 
     @property
+    def kind(self) -> Kind:
+        """``Kind.DELTA``, ``Kind.WEIGHT`` or ``Kind.BIAS`` (equal to ``"delta"``, ``"weight"``, ``"bias"``)."""
+        return self.key.kind
+
+    @property
+    def layer(self) -> int:
+        """The layer ``l`` of δ^(l), ∂L/∂W^(l) or ∂L/∂b^(l)."""
+        return self.key.layer
+
+    @property
     def symbol(self) -> str:
-        return {"delta": "δ", "weight": "∂L/∂W", "bias": "∂L/∂b"}[self.kind] + f"^({self.layer})"
+        """The quantity in the notes' notation: ``δ^(2)``, ``∂L/∂W^(1)``."""
+        return self.key.symbol
 
     def agrees(self, values: np.ndarray) -> np.ndarray:
         """Per entry: do ``values`` (of autograd's shape) agree with autograd under the tight tolerance?"""
@@ -137,9 +180,9 @@ class Quantity:
         """Each entry's name in the notes' notation and its sample (1-based; None for summed gradients)."""
         l = self.layer  # noqa: E741
         rows, cols = self.autograd.shape if self.autograd.ndim == 2 else (1, self.autograd.size)
-        if self.kind == "delta":
+        if self.kind is Kind.DELTA:
             return [(label("δ", l, j), s) for s in range(1, rows + 1) for j in range(1, cols + 1)]
-        if self.kind == "weight":
+        if self.kind is Kind.WEIGHT:
             return [(label("w", l, i, j), None) for i in range(1, rows + 1) for j in range(1, cols + 1)]
         return [(label("b", l, j), None) for j in range(1, cols + 1)]
 
@@ -168,7 +211,7 @@ class Quantity:
     def to_dict(self) -> dict[str, Any]:
         return {
             "quantity": self.symbol,
-            "kind": self.kind,
+            "kind": self.kind.value,
             "layer": self.layer,
             "passed": self.passed,
             "inherited": self.inherited,

@@ -2,33 +2,34 @@
 
 For every layer ``l`` (from the output down) it compares
 
-- ``δ^(l)`` per sample and neuron: the formulas (``nn.delta`` / a ``Rules``) against
+- ``δ^(l)`` per sample and neuron: the formulas (``nn.deltacheck.equations`` / a ``Rules``) against
   autograd's ``z^(l)_j.grad`` after one ``backward()`` on the notes' loss ``Σ_i L_i``;
 - ``∂L/∂W^(l)`` (and ``∂L/∂b^(l)``) summed over samples: the formulas, autograd's
   parameter ``.grad`` and float64 central differences of the model's own forward pass.
 
-The two oracles live in ``nn.oracles``. Each rule is also evaluated *alone*,
+The two oracles live in ``nn.deltacheck.oracles``. Each rule is also evaluated *alone*,
 fed autograd's δ instead of its own: that separates a layer whose rule is wrong
 from one that only inherits a wrong δ from above, which is what the diagnoses
-(``nn.diagnose``) build on.
+(``nn.deltacheck.diagnose``) build on.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from nn import delta
-from nn.diagnose import Context, diagnose
+from nn.deltacheck import equations
+from nn.deltacheck.diagnose import NO_FINDING, Context, diagnose
+from nn.deltacheck.oracles import DELTA_LOSSES, FiniteDifferenceCache, autograd_side, finite_differences, loss_name
+from nn.deltacheck.quantity import Key, Kind, Quantity, Tolerances
+from nn.deltacheck.report import DeltaReport
+from nn.deltacheck.rules import Rules, rules_named
 from nn.mlp import MLP
-from nn.oracles import DELTA_LOSSES, autograd_side, finite_differences, loss_name
-from nn.quantity import Quantity, Tolerances
-from nn.report import DeltaReport
-from nn.rules import Rules, rules_named
 
-__all__ = ["DELTA_LOSSES", "DeltaReport", "Rules", "Tolerances", "check_deltas"]
+__all__ = ["DELTA_LOSSES", "DeltaReport", "FiniteDifferenceCache", "Rules", "Tolerances", "check_deltas"]
 
 
 class _RuleProblem(Exception):
@@ -56,10 +57,10 @@ def _shaped(value: np.ndarray, expected: tuple[int, ...], what: str) -> np.ndarr
 class _Side:
     """One way of computing every quantity: arrays by key, or why a key could not be computed."""
 
-    values: dict[tuple[str, int], np.ndarray]
-    problems: dict[tuple[str, int], _RuleProblem]
+    values: dict[Key, np.ndarray]
+    problems: dict[Key, _RuleProblem]
 
-    def run(self, key: tuple[str, int], compute: Callable[[], np.ndarray]) -> None:
+    def run(self, key: Key, compute: Callable[[], np.ndarray]) -> None:
         try:
             self.values[key] = compute()
         except _RuleProblem as problem:
@@ -86,7 +87,9 @@ def _data(model: MLP, X: Sequence, Y: Sequence, loss: str) -> tuple[np.ndarray, 
     return X, Y
 
 
-def _formula_sides(passes: list[delta.Pass], Y: np.ndarray, loss: str, rules: Rules, ag: dict) -> tuple[_Side, _Side]:
+def _formula_sides(
+    passes: list[equations.Pass], Y: np.ndarray, loss: str, rules: Rules, ag: dict
+) -> tuple[_Side, _Side]:
     """The formulas chained from the output down (as by hand), and each rule alone fed autograd's δ."""
     m, N, n = passes[0].m, len(passes), [len(a) for a in passes[0].a]
     chain, local = _Side({}, {}), _Side({}, {})
@@ -99,35 +102,36 @@ def _formula_sides(passes: list[delta.Pass], Y: np.ndarray, loss: str, rules: Ru
             raise _RuleProblem(f"the rule for δ^({l}) gave inconsistent shapes: {exc}") from exc
         return _shaped(value, (N, n[l]), f"δ^({l})")
 
-    def summed(kind: str, l: int, deltas: dict) -> np.ndarray:  # noqa: E741
+    def summed(key: Key, deltas: dict[Key, np.ndarray]) -> np.ndarray:
         """∂L/∂W^(l) or ∂L/∂b^(l), summed over the samples, from the δ^(l) in ``deltas``."""
-        weight = kind == "weight"
-        what, rule = (f"∂L/∂W^({l})", rules.weight_gradient) if weight else (f"∂L/∂b^({l})", rules.bias_gradient)
-        if ("delta", l) not in deltas:
+        l, weight, what = key.layer, key.kind is Kind.WEIGHT, key.symbol  # noqa: E741
+        rule = rules.weight_gradient if weight else rules.bias_gradient
+        if Key(Kind.DELTA, l) not in deltas:
             raise _RuleProblem(f"not computed: δ^({l}) could not be")
         try:
-            value = sum(_call(rule, what, passes[s], l, deltas["delta", l][s]) for s in range(N))
+            value = sum(_call(rule, what, passes[s], l, deltas[Key(Kind.DELTA, l)][s]) for s in range(N))
         except ValueError as exc:
             raise _RuleProblem(f"the rule for {what} gave inconsistent shapes: {exc}") from exc
         return _shaped(np.asarray(value), (n[l - 1], n[l]) if weight else (n[l],), what)
 
-    def recursion(l: int, deltas: dict) -> np.ndarray:  # noqa: E741
+    def recursion(l: int, deltas: dict[Key, np.ndarray]) -> np.ndarray:  # noqa: E741
         """δ^(l) from δ^(l+1) in ``deltas``: the chained one, or autograd's."""
-        if ("delta", l + 1) not in deltas:
+        above = Key(Kind.DELTA, l + 1)
+        if above not in deltas:
             raise _RuleProblem(f"not computed: δ^({l + 1}) could not be")
-        return per_sample(l, rules.backward_delta, lambda s: (passes[s], l + 1, deltas["delta", l + 1][s]))
+        return per_sample(l, rules.backward_delta, lambda s: (passes[s], l + 1, deltas[above][s]))
 
     output_rule = rules.output_delta(loss)
     for side in (chain, local):  # the output delta needs no δ from anywhere: both sides are the same
-        side.run(("delta", m), lambda: per_sample(m, output_rule, lambda s: (passes[s].z[m], Y[s])))
+        side.run(Key(Kind.DELTA, m), lambda: per_sample(m, output_rule, lambda s: (passes[s].z[m], Y[s])))
     for l in range(m, 0, -1):  # noqa: E741
         if l < m:
-            chain.run(("delta", l), lambda layer=l: recursion(layer, chain.values))
-            local.run(("delta", l), lambda layer=l: recursion(layer, ag))
-        kinds = ("weight", "bias") if passes[0].b[l] is not None else ("weight",)
-        for kind in kinds:
-            chain.run((kind, l), lambda k=kind, layer=l: summed(k, layer, chain.values))
-            local.run((kind, l), lambda k=kind, layer=l: summed(k, layer, ag))
+            chain.run(Key(Kind.DELTA, l), lambda layer=l: recursion(layer, chain.values))
+            local.run(Key(Kind.DELTA, l), lambda layer=l: recursion(layer, ag))
+        kinds = (Kind.WEIGHT, Kind.BIAS) if passes[0].b[l] is not None else (Kind.WEIGHT,)
+        for key in (Key(kind, l) for kind in kinds):
+            chain.run(key, lambda k=key: summed(k, chain.values))
+            local.run(key, lambda k=key: summed(k, ag))
     return chain, local
 
 
@@ -139,6 +143,7 @@ def check_deltas(
     rules: Rules | str = "correct",
     *,
     tolerances: Tolerances | None = None,
+    fd_cache: FiniteDifferenceCache | None = None,
 ) -> DeltaReport:
     """Check the δ equations (``rules``) on ``model`` against autograd and finite differences.
 
@@ -149,8 +154,10 @@ def check_deltas(
         Y: targets, N × n_m; for cross-entropy one-hot rows or N class indices.
         loss: ``"squared-error"`` or ``"cross-entropy"`` (or ``nn.squared_error`` / ``nn.cross_entropy``),
             summed over the samples as in the notes.
-        rules: a ``Rules`` or the name of a ready rule set (``nn.rules.RULE_SETS``).
+        rules: a ``Rules`` or the name of a ready rule set (``nn.deltacheck.RULE_SETS``).
         tolerances: when two numbers count as equal (defaults stated in ``Tolerances``).
+        fd_cache: keeps the finite differences for the next check of the same network and data
+            (they do not depend on ``rules``); without one they are computed afresh.
 
     Returns:
         A ``DeltaReport``: truthy fields ``passed``, ``first_failing_layer``, ``diagnoses``;
@@ -161,32 +168,30 @@ def check_deltas(
     tol = tolerances or Tolerances()
     X, Y = _data(model, X, Y, loss)
     total, traces, ag = autograd_side(model, X, Y, loss)
-    fd = finite_differences(model, X, Y, loss, tol.fd_eps)
+    fd = (finite_differences if fd_cache is None else fd_cache.get)(model, X, Y, loss, tol.fd_eps)
 
-    sigma, model_sigma_prime = delta.ACTIVATIONS[model.activation]
-    W, b = delta.network_weights(model)
-    passes = [delta.forward(W, b, x, sigma, rules.sigma_prime or model_sigma_prime) for x in X]
+    sigma, model_sigma_prime = equations.ACTIVATIONS[model.activation]
+    W, b = equations.network_weights(model)
+    passes = [equations.forward(W, b, x, sigma, rules.sigma_prime or model_sigma_prime) for x in X]
     chain, local = _formula_sides(passes, Y, loss, rules, ag)
 
     quantities = []
     for l in range(len(W) - 1, 0, -1):  # noqa: E741 - from the output down, as the notes do
         layer = model.layers[l - 1]
-        for kind in ("delta", "weight", "bias"):
-            key = (kind, l)
+        for key in (Key(kind, l) for kind in Kind):
             if key not in ag:
                 continue
-            if kind == "delta":
+            if key.kind is Kind.DELTA:
                 nodes = [t.z[l] for t in traces]
                 fd_values = kinks = None
             else:
                 nodes = [[n.w[i] for n in layer.neurons] for i in range(len(layer.neurons[0].w))]
-                nodes = [[n.b for n in layer.neurons]] if kind == "bias" else nodes
+                nodes = [[n.b for n in layer.neurons]] if key.kind is Kind.BIAS else nodes
                 fd_values = np.array([[fd[v][0] for v in row] for row in nodes]).reshape(ag[key].shape)
                 kinks = np.array([[fd[v][1] for v in row] for row in nodes], dtype=object).reshape(ag[key].shape)
             quantities.append(
                 Quantity(
-                    kind=kind,
-                    layer=l,
+                    key=key,
                     autograd=ag[key],
                     formula=chain.values.get(key),
                     problem=str(chain.problems[key]) if key in chain.problems else None,
@@ -200,10 +205,10 @@ def check_deltas(
                 )
             )
     context = Context(passes=passes, Y=Y, loss=loss, autograd=ag, model_sigma_prime=model_sigma_prime)
-    diagnoses = diagnose(quantities, context)
+    found = diagnose(quantities, context)  # the findings, folded into copies of the quantities they are about
     return DeltaReport(
-        quantities=quantities,
-        diagnoses=diagnoses,
+        quantities=[dataclasses.replace(q, **vars(found.findings.get(q.key, NO_FINDING))) for q in quantities],
+        diagnoses=found.messages,
         rules=rules,
         loss=loss,
         model=repr(model),

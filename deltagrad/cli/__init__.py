@@ -42,9 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
         try:
-            module = importlib.import_module(f"nn.cli.{name}")
+            module = importlib.import_module(f"deltagrad.cli.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"nn.cli.{name}":
+            if exc.name != f"deltagrad.cli.{name}":
                 raise
             continue
         module.add_parser(sub)

@@ -20,7 +20,7 @@ from typing import Any
 import autograd
 from autograd import Value
 from autograd.expression import ExpressionError, parse
-from nn.cli import UsageError, layer_sizes
+from deltagrad.cli import UsageError, layer_sizes
 from visualize import (
     DEFAULT_MAX_NODES,
     GraphTooLargeError,
@@ -114,7 +114,7 @@ def mlp_graph(args: argparse.Namespace) -> tuple[Value, dict, Any]:
         loss.label = "L"
         loss.backward()
         return loss, {}, None
-    from nn.check import check_deltas
+    from nn.deltacheck import check_deltas
 
     try:
         report = check_deltas(model, [x], [y], loss="squared-error", rules=args.check)

@@ -1,8 +1,9 @@
 """What a δ-check found: the report as data, and the hooks for Jupyter and the visualizer.
 
-``DeltaReport`` gathers the ``Quantity`` of every layer (``nn.quantity``) with the
-diagnoses (``nn.diagnose``); it serialises to a dict / JSON, annotates the graph's
-nodes for ``visualize.draw``, and renders through ``nn.report_render``.
+``DeltaReport`` gathers the ``Quantity`` of every layer (``nn.deltacheck.quantity``) with the
+diagnoses (``nn.deltacheck.diagnose``); it serialises to a dict / JSON, annotates the graph's
+nodes for ``visualize.draw``, and renders through ``nn.deltacheck.render`` (which reads a
+report without importing this module: the dependency points one way).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value
-from nn.quantity import Quantity, Tolerances
-from nn.rules import Rules
+from nn.deltacheck.quantity import Kind, Quantity, Tolerances
+from nn.deltacheck.render import render_html, render_text
+from nn.deltacheck.rules import Rules
 
 __all__ = ["DeltaReport", "Quantity", "Tolerances"]
 
@@ -72,8 +74,8 @@ class DeltaReport:
     def kinks(self) -> list[dict[str, Any]]:
         return [{"quantity": q.symbol, **e} for q in self.quantities for e in q.entries() if e["status"] == "kink"]
 
-    def quantity(self, kind: str, layer: int) -> Quantity:
-        """The ``"delta"``, ``"weight"`` or ``"bias"`` quantity of layer ``layer``."""
+    def quantity(self, kind: Kind | str, layer: int) -> Quantity:
+        """The ``"delta"``, ``"weight"`` or ``"bias"`` quantity of layer ``layer`` (a ``Kind`` or its name)."""
         for q in self.quantities:
             if q.kind == kind and q.layer == layer:
                 return q
@@ -96,12 +98,12 @@ class DeltaReport:
             raise IndexError(f"sample must be 1..{self.n_samples} or None, got {sample}")
         out: dict[Value, dict[str, str]] = {}
         for q in self.quantities:
-            if q.kind != "delta" and not parameters:
+            if q.kind is not Kind.DELTA and not parameters:
                 continue
             rows = len(q.nodes)
             grids = [None if v is None else v.reshape(rows, -1) for v in (q.formula, q.autograd, q.finite_difference)]
             status = q.status.reshape(rows, -1)
-            picked = [sample - 1] if q.kind == "delta" and sample is not None else range(rows)
+            picked = [sample - 1] if q.kind is Kind.DELTA and sample is not None else range(rows)
             for r in picked:
                 for c, node in enumerate(q.nodes[r]):
                     f, g, d = (None if v is None else float(v[r, c]) for v in grids)
@@ -109,7 +111,7 @@ class DeltaReport:
         return out
 
     def _note(self, q: Quantity, node: Value, f: float | None, g: float, d: float | None, status: str) -> dict:
-        name = "δ" if q.kind == "delta" else "∂Loss/∂" + (node.label or "w")
+        name = "δ" if q.kind is Kind.DELTA else "∂Loss/∂" + (node.label or "w")
         text = f"{name} formula = {_short(f)} | autograd = {_short(g)}"
         tip = f"{name}: formula = {f!r}, autograd = {g!r}"
         if d is not None:
@@ -143,8 +145,6 @@ class DeltaReport:
 
     def render(self, color: bool = False) -> str:
         """The terminal table; ANSI colours only when asked (the CLI asks when stdout is a tty)."""
-        from nn.report_render import render_text
-
         return render_text(self, color=color)
 
     def __str__(self) -> str:
@@ -155,8 +155,6 @@ class DeltaReport:
         return f"<DeltaReport {verdict}: rules {self.rules.name!r}, loss {self.loss!r}, {self.n_samples} samples>"
 
     def _repr_html_(self) -> str:
-        from nn.report_render import render_html
-
         return render_html(self)
 
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from nn.cli import main
-from nn.rules import RULE_SETS
+from deltagrad.cli import main
+from nn.deltacheck import RULE_SETS
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

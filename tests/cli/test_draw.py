@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nn.cli import main
+from deltagrad.cli import main
 from tests.visualize.conftest import needs_dot
 from tests.visualize.helpers import joined_text, parse_dot, parse_svg, strokes, svg_groups
 
@@ -50,7 +50,6 @@ def test_draw_an_mlp_collapsed_is_deterministic(capsys) -> None:
 
 @needs_dot
 def test_draw_an_mlp_with_a_delta_check_overlay(tmp_path: Path, capsys) -> None:
-    pytest.importorskip("nn.check", reason="nn.check (the δ check) is not written yet")
     out = tmp_path / "deltas.svg"
     assert main(["draw", "--mlp", "2,3,1", "--check", "missing-factor-2", "-o", str(out)]) == 1
     assert "missing-factor-2" in capsys.readouterr().err
@@ -86,8 +85,6 @@ def test_draw_an_mlp_with_a_delta_check_overlay(tmp_path: Path, capsys) -> None:
     ],
 )
 def test_bad_input_is_a_clear_error_with_exit_code_2(argv: list[str], words: str, capsys) -> None:
-    if "--check" in argv and "nonsense" in argv:
-        pytest.importorskip("nn.check")
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("deltagrad draw: error:") and words in err

@@ -1,7 +1,0 @@
-"""``python -m nn``: the same as the ``deltagrad`` command."""
-
-import sys
-
-from nn.cli import main
-
-sys.exit(main())
