@@ -11,6 +11,8 @@ edges meet in one bundle node ``W⁽ˡ⁾`` instead of filling the gap with a ba
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from autograd import Value
 from visualize.annotate import Annotation
 from visualize.collapse import Group, Grouping, group
@@ -32,19 +34,24 @@ class Unit:
     """One drawn node: its name, column depth, order in the column, label and size."""
 
     def __init__(
-        self, name: str, depth: int, order: float, attrs: dict[str, str], header: str | None = None, digits: int = 4
+        self,
+        name: str,
+        depth: int,
+        order: float,
+        attrs: dict[str, str],
+        header: str | None = None,
+        digits: int = 4,
+        template: str | None = None,
     ) -> None:
         self.name, self.depth, self.order, self.attrs, self.header = name, depth, order, attrs, header
-        self.size = _size(attrs, digits + 6)  # room for the longest number of that many digits: -1.235e-05
+        self.size = _size(attrs, digits + 6, template)  # room for the longest number of that many digits: -1.235e-05
         self.x = self.y = 0.0
 
 
-def _size(attrs: dict[str, str], number_chars: int) -> tuple[float, float]:
+def _size(attrs: dict[str, str], number_chars: int, template: str | None = None) -> tuple[float, float]:
     label = attrs.get("label", "")
-    if label.startswith("<<TABLE"):
-        fitted, size = fit_table(
-            label, float(FIXED_BORDER), number_chars
-        )  # as if its border were the thickest: no status moves it
+    if label.startswith("<<TABLE"):  # sized as if its border were the thickest: no status moves it
+        fitted, size = fit_table(label, float(FIXED_BORDER), number_chars, template)
         attrs["label"] = fitted
         return size
     return 9.0 * max(len(label), 2) + 16.0, 30.0  # an op's ellipse
@@ -191,7 +198,9 @@ class _Grid:
             "tooltip": neuron_tooltip(rows, self.notes),
         }
         depth[name] = max(2 * layer, source_depth + 2)
-        self.units[name] = Unit(name, depth[name], j, attrs, f"layer {layer}", self.style.digits)
+        starts = {v: replace(n, status="start") if n.status else n for v, n in self.notes.items()}
+        template = neuron_label(rows, self.style, starts, bundled)  # measured as if its error started here
+        self.units[name] = Unit(name, depth[name], j, attrs, f"layer {layer}", self.style.digits, template)
         weights = dict(rows.weights)
         for p in sources:
             i = self._output_index(p)

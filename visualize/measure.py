@@ -51,7 +51,7 @@ def text_width(text: str, size: float = 12.0, number_chars: int = 7) -> float:
     def widest(m: re.Match) -> str:
         return "0" * max(number_chars, len(m.group()))
 
-    return 1.06 * size * sum(char_width(c) for c in _NUMBER.sub(widest, text))
+    return 1.2 * size * sum(char_width(c) for c in _NUMBER.sub(widest, text))
 
 
 def _cell_size(attrs: str, content: str, number_chars: int) -> tuple[float, float]:
@@ -106,13 +106,16 @@ def table_size(label: str, number_chars: int = 7) -> tuple[float, float]:
     return sum(widths.values()) + 2 * border, sum(heights.values()) + 2 * border
 
 
-def fit_table(label: str, border: float, number_chars: int = 7) -> tuple[str, tuple[float, float]]:
+def fit_table(
+    label: str, border: float, number_chars: int = 7, template: str | None = None
+) -> tuple[str, tuple[float, float]]:
     """The table with every cell given its measured width and height, and the table's size with ``border``.
 
     Graphviz takes a cell's WIDTH and HEIGHT as minimums, so a table drawn from it has the same size
-    whatever numbers it shows, as long as each fits its worst case.
+    whatever numbers it shows, as long as each fits its worst case. ``template``, a table of the same
+    cells, is measured instead when given (a neuron measured as if its error started there).
     """
-    widths, heights, spans = _grid(label, number_chars)
+    widths, heights, spans = _grid(template or label, number_chars)
     cells = iter(spans)
 
     def sized(match: re.Match) -> str:

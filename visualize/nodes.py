@@ -175,9 +175,9 @@ def op_node(v: Value, style: Style, active: bool = False) -> dict[str, str]:
         "label": plain(op_symbol(v, style)),
         "tooltip": plain(f"{v.op.name}: {v.op.derivative}"),
         "margin": "0.02",
+        "style": "filled",  # always filled (white unless active): the same style in every frame, the same layout
+        "fillcolor": ACTIVE_FILL if active else "white",
     }
-    if active:
-        attrs.update(style="filled", fillcolor=ACTIVE_FILL)
     return attrs
 
 

@@ -48,8 +48,11 @@ def status_of(name: str | None) -> Status | None:
 
 
 def legend_html(used: set[str]) -> str:
-    """A Graphviz HTML-like table explaining each status in ``used`` (always ✓ and ✗ when any is)."""
-    shown = [name for name in STATUS if name in used or (used and name in ("ok", "fail"))]
+    """A Graphviz HTML-like table explaining every status, whichever of them a picture uses.
+
+    Always all of them, so the same network under other rules has a legend of the same size.
+    """
+    shown = list(STATUS) if used else []
     rows = []
     for name in shown:
         s = STATUS[name]

@@ -93,6 +93,8 @@ class DeltaReport:
         Each ``z^(l)_j`` of ``sample`` (1-based; every sample when None) gets its δ by formula
         and by autograd; with ``parameters``, each weight and bias gets ∂Loss/∂w — summed over
         all samples, which is what its ``.grad`` holds — by formula, autograd and differences.
+        Each note has a ``status`` that ``visualize`` draws in its colour-blind-safe palette:
+        ``ok``, ``fail`` (inherited from the layer after), ``start`` (the error starts here), ``kink``.
         """
         if sample is not None and not 1 <= sample <= self.n_samples:
             raise IndexError(f"sample must be 1..{self.n_samples} or None, got {sample}")
@@ -118,11 +120,9 @@ class DeltaReport:
             text += f" | fd = {_short(d)}"
             tip += f", finite differences = {d!r} (summed over {self.n_samples} samples)"
         tip += {"ok": "", "fail": " — disagree", "kink": " — at a ReLU kink: not checkable by differences"}[status]
-        return {
-            "text": text,
-            "color": {"ok": "forestgreen", "fail": "red", "kink": "darkorange"}[status],
-            "tooltip": tip,
-        }
+        if status == "fail" and not q.inherited:  # this quantity's own rule is wrong: the error starts here
+            status, tip = "start", tip + " (the error starts here: the quantities it is computed from agree)"
+        return {"text": text, "status": status, "tooltip": tip}
 
     def to_dict(self) -> dict[str, Any]:
         return _plain(

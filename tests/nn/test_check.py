@@ -121,9 +121,10 @@ def test_annotations_cover_one_sample_graph_and_colour_it():
     for z in zs:
         note = notes[z]
         assert "δ formula" in note["text"] and "autograd" in note["text"]
-        expected = "forestgreen" if report.quantity("delta", int(z.label[3])).passed else None
-        assert note["color"] in ("forestgreen", "red") and (expected is None or note["color"] == expected)
-    assert {notes[z]["color"] for z in zs if z.label.startswith("z^(3)")} == {"red"}
+        expected = "ok" if report.quantity("delta", int(z.label[3])).passed else None
+        assert note["status"] in ("ok", "fail", "start") and (expected is None or note["status"] == expected)
+    assert {notes[z]["status"] for z in zs if z.label.startswith("z^(3)")} == {"start"}, "δ^(m) is where it starts"
+    assert {notes[z]["status"] for z in zs if z.label.startswith("z^(1)")} <= {"ok", "fail"}, "inherited below"
     assert report.graph_root.data == pytest.approx(sum(loss.data for loss in report.sample_losses))
 
 
@@ -170,7 +171,8 @@ def test_the_visualizer_draws_a_report():
     report = check_deltas(model, X, Y, rules="missing-factor-2")
     source = visualize.draw(report.sample_loss(1), annotations=report.annotations(1)).source
     assert source.count("δ formula =") == 3 + 2  # every z of sample 1
-    assert "red" in source and "green" in source  # δ^(2) wrong, δ^(1) right where its ReLU is off
+    palette = pytest.importorskip("visualize.palette").STATUS_COLORS
+    assert palette["start"] in source and palette["ok"] in source  # δ^(2) wrong, δ^(1) right where its ReLU is off
 
 
 def test_a_rule_that_raises_is_reported_not_raised():
