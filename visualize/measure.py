@@ -23,6 +23,7 @@ _NUMBER = re.compile(r"[−-]?\d+(?:\.\d+)?(?:e[+−-]?\d+)?")
 _ROW = re.compile(r"<TR>(.*?)</TR>", re.S)
 _CELL = re.compile(r"<TD([^>]*)>(.*?)</TD>", re.S)
 _TAG = re.compile(r"<[^>]+>")
+_SIZE_ATTRS = re.compile(r'\s(?:WIDTH|HEIGHT)="[^"]*"')
 
 LINE_HEIGHT = 1.3  # ems per line of text
 PADDING = 4  # the tables' CELLPADDING, in points
@@ -122,7 +123,8 @@ def fit_table(
         c, colspan, _, r, rowspan, _ = next(cells)
         w = sum(widths.get(c + j, 0.0) for j in range(colspan))
         h = sum(heights.get(r + i, 0.0) for i in range(rowspan))
-        return f'<TD{match.group(1)} WIDTH="{round(w)}" HEIGHT="{round(h)}">'
+        attrs = _SIZE_ATTRS.sub("", match.group(1))
+        return f'<TD{attrs} WIDTH="{round(w)}" HEIGHT="{round(h)}">'
 
     fitted = re.sub(r"<TD([^>]*)>", sized, label)
     return fitted, (sum(widths.values()) + 2 * border, sum(heights.values()) + 2 * border)
@@ -148,7 +150,8 @@ def fit_alike(labels: list[str], number_chars: int = 7) -> list[str]:
             c, colspan, _, r, rowspan, _ = next(cells)
             w = sum(widths.get(c + j, 0.0) for j in range(colspan))
             h = sum(heights.get(r + i, 0.0) for i in range(rowspan))
-            return f'<TD{match.group(1)} WIDTH="{round(w)}" HEIGHT="{round(h)}">'
+            attrs = _SIZE_ATTRS.sub("", match.group(1))
+            return f'<TD{attrs} WIDTH="{round(w)}" HEIGHT="{round(h)}">'
 
         out.append(re.sub(r"<TD([^>]*)>", sized, label))
     return out
