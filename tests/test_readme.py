@@ -69,7 +69,8 @@ def test_readme_code_and_commands_run_and_print_what_it_shows(tmp_path: Path, mo
     "line",
     [
         'deltagrad draw "tanh(x*w + b)" --at x=0.5,w=-1.2,b=0.1 --edges local -o docs/expression.svg',
-        "deltagrad draw --mlp 2,3,2 --no-bias --seed 1 --check missing-factor-2 --collapse -o docs/missing-factor-2.svg",
+        "deltagrad draw --mlp 2,3,2 --no-bias --seed 1 --check missing-factor-2 --collapse "
+        "-o docs/missing-factor-2.svg",
         "deltagrad check --rules list",
     ],
 )
