@@ -7,25 +7,23 @@ derivatives declared once per primitive in ``autograd.ops``.
 Note: this package is deltagrad's ``autograd``, not HIPS autograd (same import name).
 """
 
-from autograd.backward import backward, grad, topological_order
+from autograd.backward import backward, backward_steps, grad, topological_order
 from autograd.errors import BackwardError, DomainError, OverflowInOpError
 from autograd.expression import ExpressionError, parse
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 from autograd.ops import OPS, Op
 from autograd.softmax import logsumexp, neg_log_softmax
 from autograd.value import (
+    FUNCTIONS,
     Value,
     apply,
     dot,
-    exp,
     is_grad_enabled,
-    log,
     no_grad,
-    relu,
-    sigmoid,
     sum,  # noqa: A004 - the engine's n-ary sum node, used as autograd.sum
-    tanh,
 )
+
+globals().update(FUNCTIONS)  # autograd.exp, autograd.tanh, ...: one per Op(function=True) in ops.py
 
 __all__ = [
     "OPS",
@@ -39,20 +37,17 @@ __all__ = [
     "Value",
     "apply",
     "backward",
+    "backward_steps",
     "dot",
-    "exp",
     "grad",
     "gradcheck",
     "gradgradcheck",
     "is_grad_enabled",
-    "log",
     "logsumexp",
     "neg_log_softmax",
     "no_grad",
     "parse",
-    "relu",
-    "sigmoid",
     "sum",
-    "tanh",
     "topological_order",
+    *FUNCTIONS,
 ]

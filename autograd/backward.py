@@ -1,21 +1,30 @@
-"""The backward pass: the chain rule, written once.
+"""The backward pass: the chain rule, written once, and the three ways to run it.
 
-Both walks are iterative (an explicit stack), so a graph a million nodes deep
-backpropagates at Python's default recursion limit. ``backward`` accumulates
-float gradients into ``.grad``; ``grad`` returns gradients without touching
-``.grad`` and, with ``create_graph=True``, returns them as Values that can be
-differentiated again.
+``_chain_rule`` is the one walk: nodes in reverse topological order (each after
+every node that uses it), each adding ``grad · ∂node/∂input`` to the ``.grad``
+of its inputs, one node per step. It is iterative (a million-node chain
+backpropagates at Python's default recursion limit) and drives:
+
+- ``backward()``: float gradients accumulated into ``.grad``;
+- ``grad()``: gradients returned, every ``.grad`` left as it was; with
+  ``create_graph=True`` the rules run on Values, so the gradients are graphs
+  that can be differentiated again;
+- ``backward_steps()``: the same pass one node at a time (the step-through of
+  ``visualize``), also leaving ``.grad`` as it was.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from autograd.errors import BackwardError
 from autograd.value import Scalar, Value
 
 _data = operator.attrgetter("data")
+_NOTHING = None  # create_graph: no gradient has reached this node yet (a Value zero would add a node)
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -48,25 +57,32 @@ def _local_failure(node: Value, exc: Exception) -> BackwardError:
     )
 
 
-def backward(root: Value, seed: float = 1.0) -> None:
-    """Set ``v.grad = ∂root/∂v`` (times ``seed``) for every v that root depends on.
+def _chain_rule(order: list[Value], create_graph: bool = False, steps: bool = False) -> Iterator[Value]:
+    """The chain rule: ∂root/∂p += ∂root/∂node · ∂node/∂p for each input p of each node of ``order``.
 
-    Intermediate values are reset first (so a second call gives the same
-    answer); leaves accumulate, as parameters do across the samples of a batch.
+    Nodes are taken in reverse topological order, so a node's ``.grad`` is complete
+    before it is passed on. The caller sets the ``.grad`` the walk starts from. With
+    ``steps``, each node is yielded once it has passed its gradient on; without, the
+    walk runs to its end on the first ``next()`` (a yield per node costs ~4% of a
+    backward pass). One- and two-input nodes are unpacked without building an
+    argument list: they are almost every node of a graph.
     """
-    order = topological_order(root)
-    for v in order:
-        if v._parents:
-            v.grad = 0.0
-    root.grad += float(seed)
-    # The chain rule: ∂root/∂p += ∂root/∂node · ∂node/∂p, for each input p of each node,
-    # nodes taken after everything that uses them. One- and two-input nodes are unpacked
-    # without building an argument list: they are almost every node of a graph.
     for node in reversed(order):
         parents = node._parents
         if not parents:
             continue
         g = node.grad
+        if create_graph:  # the rules run on Values: each gradient is itself a graph
+            try:
+                local = node._op.partials(node, node._arg, *parents)
+            except (ArithmeticError, ValueError) as exc:
+                raise _local_failure(node, exc) from exc
+            for p, d in zip(parents, local, strict=True):
+                contribution = g * d
+                p.grad = contribution if p.grad is _NOTHING else p.grad + contribution
+            if steps:
+                yield node
+            continue
         try:
             if len(parents) == 2:
                 a, b = parents
@@ -83,6 +99,37 @@ def backward(root: Value, seed: float = 1.0) -> None:
                     p.grad += g * d
         except (ArithmeticError, ValueError) as exc:
             raise _local_failure(node, exc) from exc
+        if steps:
+            yield node
+
+
+def backward(root: Value, seed: float = 1.0) -> None:
+    """Set ``v.grad = ∂root/∂v`` (times ``seed``) for every v that root depends on.
+
+    Intermediate values are reset first (so a second call gives the same
+    answer); leaves accumulate, as parameters do across the samples of a batch.
+    """
+    order = topological_order(root)
+    for v in order:
+        if v._parents:
+            v.grad = 0.0
+    root.grad += float(seed)
+    deque(_chain_rule(order), maxlen=0)  # the walk, run to its end
+
+
+def _start(order: list[Value], extra: Sequence[Value], seed: Scalar, create_graph: bool) -> list[tuple[Value, Any]]:
+    """Save every ``.grad`` the walk will touch, then set them to zero and the root's to ``seed``."""
+    saved = [(v, v.grad) for v in order] + [(x, x.grad) for x in extra]
+    zero = _NOTHING if create_graph else 0.0
+    for v, _ in saved:
+        v.grad = zero
+    order[-1].grad = Value(seed) if create_graph else float(seed)
+    return saved
+
+
+def _restore(saved: list[tuple[Value, Any]]) -> None:
+    for v, g in saved:
+        v.grad = g
 
 
 def grad(
@@ -105,21 +152,26 @@ def grad(
         if not isinstance(x, Value):
             raise TypeError(f"grad() inputs[{i}] is {type(x).__name__}, expected a Value")
     order = topological_order(output)
-    grads: dict[Value, Scalar] = {output: Value(seed) if create_graph else float(seed)}
-    for node in reversed(order):
-        g = grads.get(node)
-        if g is None or not node._parents:
-            continue
-        try:
-            if create_graph:
-                local = node._op.partials(node, node._arg, *node._parents)
-            else:
-                local = node._op.partials(node.data, node._arg, *map(_data, node._parents))
-        except (ArithmeticError, ValueError) as exc:
-            raise _local_failure(node, exc) from exc
-        for p, d in zip(node._parents, local, strict=True):
-            contribution = g * d
-            previous = grads.get(p)
-            grads[p] = contribution if previous is None else previous + contribution
+    saved = _start(order, inputs, seed, create_graph)
+    try:
+        deque(_chain_rule(order, create_graph), maxlen=0)
+        found = [x.grad for x in inputs]
+    finally:
+        _restore(saved)
     zero: Scalar = Value(0.0) if create_graph else 0.0
-    return [grads.get(x, zero) for x in inputs]
+    return [zero if g is _NOTHING else g for g in found]
+
+
+def backward_steps(root: Value, seed: float = 1.0) -> Iterator[Value]:
+    """``backward()`` one node at a time, for showing it: yields each node once it has passed its gradient on.
+
+    While the steps run, ``.grad`` holds the gradients so far (the root's is ``seed``,
+    a value no step has reached yet has 0); when they end, or the iterator is
+    closed, every ``.grad`` is back to what it was.
+    """
+    order = topological_order(root)
+    saved = _start(order, (), seed, create_graph=False)
+    try:
+        yield from _chain_rule(order, steps=True)
+    finally:
+        _restore(saved)

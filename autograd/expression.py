@@ -22,18 +22,17 @@ import re
 import warnings
 from collections.abc import Callable, Mapping
 
-from autograd import value
+from autograd import softmax, value
 from autograd.ops import OPS
 from autograd.value import Value
 
-FUNCTIONS: dict[str, Callable[[Value | float], Value]] = {
-    "exp": value.exp,
-    "log": value.log,
-    "tanh": value.tanh,
-    "sigmoid": value.sigmoid,
-    "relu": value.relu,
-}
-"""The one-argument functions an expression may call; ``sum(...)`` and ``dot([...], [...])`` are also allowed."""
+FUNCTIONS: dict[str, Callable[[Value | float], Value]] = dict(value.FUNCTIONS)
+"""The one-argument functions of the op table (``Op(function=True)``) an expression may call;
+the n-ary ops are called as ``sum(...)``, ``logsumexp(...)``, ``dot([...], [...], b)`` and
+``neg_log_softmax([...], k)``."""
+
+_VARIADIC = {"sum": value.sum, "logsumexp": softmax.logsumexp}  # f(x, y, ...): one node of all the arguments
+_NARY = (*_VARIADIC, "dot", "neg_log_softmax")
 
 _BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
 _PYTHON_OP = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}
@@ -171,7 +170,7 @@ class _Builder:
             if isinstance(node.value, int) and abs(node.value) > 1e308:
                 raise self.error("number too large for a float", node)
         elif isinstance(node, ast.Name):
-            if node.id in FUNCTIONS or node.id in ("sum", "dot"):
+            if node.id in FUNCTIONS or node.id in _NARY:
                 raise self.error(f"{node.id} is a function: call it, as in {node.id}(x)", node)
             if node.id not in self.leaves and node.id not in self.missing:
                 self.missing.append(node.id)
@@ -193,7 +192,7 @@ class _Builder:
 
     def _check_call(self, node: ast.Call, depth: int) -> None:
         name = node.func.id if isinstance(node.func, ast.Name) else None
-        if name not in FUNCTIONS and name not in ("sum", "dot"):
+        if name not in FUNCTIONS and name not in _NARY:
             raise self.error(f"only these functions can be called: {_allowed()}", node.func)
         if node.keywords:
             raise self.error(f"{name}() takes no keyword arguments", node.keywords[0])
@@ -203,8 +202,13 @@ class _Builder:
         args = node.args
         if name in FUNCTIONS and len(args) != 1:
             raise self.error(f"{name}() takes exactly one argument, got {len(args)}", node)
-        if name == "sum" and not args:
-            raise self.error("sum() needs at least one argument: sum(x, y, ...)", node)
+        if name in _VARIADIC and not args:
+            raise self.error(f"{name}() needs at least one argument: {name}(x, y, ...)", node)
+        if name == "neg_log_softmax":
+            if len(args) != 2 or not isinstance(args[0], ast.List) or not args[0].elts or not _is_index(args[1]):
+                usage = "neg_log_softmax([z1, z2], 0)"
+                raise self.error(f"neg_log_softmax() takes a non-empty list of logits and a class index: {usage}", node)
+            args = args[0].elts
         if name == "dot":
             lists = args[:2]
             if len(args) not in (2, 3) or not all(isinstance(a, ast.List) for a in lists):
@@ -240,8 +244,10 @@ class _Builder:
                 a, w = [self.build(e) for e in node.args[0].elts], [self.build(e) for e in node.args[1].elts]
                 bias = self.build(node.args[2]) if len(node.args) == 3 else None
                 return value.dot(a, w, bias)
+            if name == "neg_log_softmax":
+                return softmax.neg_log_softmax([self.build(e) for e in node.args[0].elts], node.args[1].value)
             args = [self.build(arg) for arg in node.args]
-            return value.sum(args) if name == "sum" else FUNCTIONS[name](args[0])
+            return _VARIADIC[name](args) if name in _VARIADIC else FUNCTIONS[name](args[0])
         except ExpressionError:
             raise
         except (ArithmeticError, ValueError) as exc:  # DomainError, OverflowInOpError, and fsum's own errors
@@ -256,8 +262,13 @@ def _operator_span(node: ast.BinOp) -> ast.AST:
     return span
 
 
+def _is_index(node: ast.AST) -> bool:
+    """A class index: a non-negative int literal (its range is checked by neg_log_softmax itself)."""
+    return isinstance(node, ast.Constant) and type(node.value) is int and node.value >= 0
+
+
 def _allowed() -> str:
-    return ", ".join(f"{f}()" for f in (*FUNCTIONS, "sum", "dot"))
+    return ", ".join(f"{f}()" for f in (*FUNCTIONS, *_NARY))
 
 
 __all__ = ["FUNCTIONS", "ExpressionError", "parse"]

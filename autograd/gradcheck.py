@@ -3,7 +3,8 @@
 ``gradcheck(f, inputs)`` compares every ``∂f_k/∂x_i`` that ``grad`` computes with
 ``[f(x + h) − f(x − h)] / 2h``, names each input by its label, and shows both
 numbers side by side (PyTorch's ``gradcheck`` and JAX's ``check_grads`` do the
-same). Where a ReLU input crosses 0 inside ``x ± h``, or the one-sided
+same). Where the input of an op with a kink (ReLU's or abs's 0: ``Op.kinks``)
+crosses it inside ``x ± h``, or the one-sided
 differences disagree with each other, ``f`` is not differentiable there: the
 entry is reported as a *kink*, not as a failure. On a failure, every op in the
 graph is checked on its own — its ``partials`` rule against differences of its
@@ -50,14 +51,16 @@ def _names(values: Sequence[Value], fallback: str) -> list[str]:
     return [v.label or f"{fallback}[{i}]" for i, v in enumerate(values)]
 
 
-def _relu_sides(output: Value) -> list[tuple[str, bool]]:
-    """Each ReLU input in ``output``'s graph, in graph order: its name and whether it is > 0."""
+def _kink_sides(output: Value) -> list[tuple[str, int]]:
+    """Each input of an op with kinks in ``output``'s graph, in graph order: its name and its piece."""
     sides = []
     for node in topological_order(output):
-        if node.op is not None and node.op.name == "relu":
+        op = node.op
+        if op is not None and op.kinks:
             x = node.parents[0]
             name = x.label or (f"{x.op.name}(…)" if x.op else "an unlabelled input")
-            sides.append((name, x.data > 0.0))
+            kinks = ", ".join(f"{k:g}" for k in op.kinks)
+            sides.append((f"{op.symbol} input {name} crosses {kinks}", op.piece([x.data])))
     return sides
 
 
@@ -84,10 +87,10 @@ def _check(
     analytical = [[float(g) for g in grad(y, xs)] for y in outs]
     base = [y.data for y in outs]
 
-    def evaluate() -> tuple[list[float], list[list[tuple[str, bool]]]]:
-        """f's outputs, and the ReLU inputs of each output of ``probe`` (f itself, or what f differentiates)."""
+    def evaluate() -> tuple[list[float], list[list[tuple[str, int]]]]:
+        """f's outputs, and the kinked inputs of each output of ``probe`` (f itself, or what f differentiates)."""
         values = [y.data for y in _as_outputs(f(*xs))]
-        return values, [_relu_sides(y) for y in _as_outputs(probe(*xs))]
+        return values, [_kink_sides(y) for y in _as_outputs(probe(*xs))]
 
     entries: dict[tuple[int, int], GradcheckEntry] = {}
     failing_outputs: set[int] = set()
@@ -95,9 +98,9 @@ def _check(
         v = x.data
         try:
             x.data = v + eps
-            plus, relu_plus = evaluate()
+            plus, kinks_plus = evaluate()
             x.data = v - eps
-            minus, relu_minus = evaluate()
+            minus, kinks_minus = evaluate()
         except (ArithmeticError, ValueError) as exc:
             for k in range(len(outs)):
                 note = f"f raised {type(exc).__name__} within ±eps: {exc}"
@@ -109,12 +112,12 @@ def _check(
         for k in range(len(outs)):
             a, numerical = analytical[k][i], (plus[k] - minus[k]) / h
             status, note = "ok", ""
-            up, down = relu_plus[probe_of(k)], relu_minus[probe_of(k)]
+            up, down = kinks_plus[probe_of(k)], kinks_minus[probe_of(k)]
             crossed = [u[0] for u, d in zip(up, down, strict=False) if u[1] != d[1]]
             if len(up) != len(down):
-                crossed.append("the graph itself (it changes shape within ±eps)")
+                crossed.append("the graph itself changes shape")
             if crossed:
-                status, note = "kink", f"ReLU input {', '.join(dict.fromkeys(crossed))} crosses 0 within ±{eps:g}"
+                status, note = "kink", f"{', '.join(dict.fromkeys(crossed))} within ±{eps:g}"
             elif not _close(a, numerical, atol, rtol):
                 forward, backward = 2 * (plus[k] - base[k]) / h, 2 * (base[k] - minus[k]) / h
                 slack = atol + rtol * abs(numerical)
@@ -143,7 +146,7 @@ def _suspect_ops(outputs: Sequence[Value], eps: float, atol: float, rtol: float,
             except (ArithmeticError, ValueError):
                 continue
             for j in range(len(data)):
-                if op.name == "relu" and abs(data[0]) <= eps:
+                if op.near_kink(data, eps):
                     continue  # the kink itself: no derivative to check
                 try:
                     up, down = list(data), list(data)
@@ -184,7 +187,7 @@ def _second_order_suspect(node: Value, eps: float, atol: float, rtol: float) -> 
                 continue
             numerical = (f_up - f_down) / (up[k] - down[k])
             analytical = float(grad(partial, leaves[k])[0]) if isinstance(partial, Value) else 0.0
-            if not _close(analytical, numerical, atol, rtol) and not (op.name == "relu" and abs(data[0]) <= eps):
+            if not _close(analytical, numerical, atol, rtol) and not op.near_kink(data, eps):
                 kind = "a plain number, so no graph" if not isinstance(partial, Value) else "a graph"
                 return (
                     f"op {op.name!r}: its rule ∂{op.name}/∂(input {j + 1}), run on Values, returns {kind} whose "

@@ -6,15 +6,17 @@ the op's own result, ``c`` a constant parameter such as a fixed exponent). The
 rules use arithmetic operators only, so the same rule runs on floats (a plain
 ``backward()``) and on ``Value`` objects (``grad(..., create_graph=True)``,
 which is how second derivatives come for free). The backward pass, the graph's
-edge labels and the per-op tests all read this table: adding an op is one
-``Op(...)`` entry plus a method or function that calls it.
+edge labels, gradcheck's kinks and the per-op tests all read this table, and a
+one-input op declared with ``function=True`` becomes the method ``x.name()``,
+the function ``autograd.name(x)`` and the parser's ``name(x)``: adding an op is
+one ``Op(...)`` entry (plus its test spec in ``tests/autograd/op_specs.py``).
 """
 
 from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +36,11 @@ class Op:
         symbol: how a graph shows the op (``"×"``); ``{c}`` is filled with ``c``.
         derivative: the local derivatives in words, for graphs and docs.
         arity: the number of inputs, or None for n-ary ops (``sum``, ``dot``).
+        function: a one-input function a user calls by name: ``x.name()``,
+            ``autograd.name(x)`` and ``name(x)`` in ``parse`` are made from this entry.
+        kinks: the inputs at which a one-input op is not differentiable (ReLU's and
+            abs's 0); ``partials`` there gives the derivative of the left piece.
+            gradcheck reports an input within ``eps`` of a kink as a kink, not a failure.
     """
 
     name: str
@@ -42,9 +49,23 @@ class Op:
     symbol: str
     derivative: str
     arity: int | None
+    function: bool = False
+    kinks: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        if (self.function or self.kinks) and self.arity != 1:
+            raise ValueError(f"Op {self.name!r}: function= and kinks= are for one-input ops")
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
+
+    def piece(self, x: Sequence[float]) -> int:
+        """Which differentiable piece the inputs ``x`` are on: the number of kinks below ``x[0]``."""
+        return sum(x[0] > k for k in self.kinks)
+
+    def near_kink(self, x: Sequence[float], eps: float) -> bool:
+        """Whether ``x[0]`` is within ``eps`` of a kink, where differences cannot check a derivative."""
+        return any(abs(x[0] - k) <= eps for k in self.kinks)
 
 
 def _data(x: Any) -> float:
@@ -123,6 +144,29 @@ def _sech2(x: Any) -> Any:
 def _step(x: Any) -> float:
     """ReLU's derivative: 1 where x > 0, else 0 (the value at exactly 0 is 0, as in the notes)."""
     return 1.0 if _data(x) > 0.0 else 0.0
+
+
+def _sign(x: Any) -> float:
+    """abs's derivative: 1 where x > 0, −1 where x < 0, 0 at the kink (as PyTorch)."""
+    x = _data(x)
+    return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
+
+
+def _periodic(name: str, f: Callable[[float], float]) -> Callable[[Any, float], float]:
+    def forward(c: Any, a: float) -> float:
+        if math.isinf(a):
+            raise DomainError(name, (a,), f"{name} of an infinite number is undefined")
+        return f(a)
+
+    return forward
+
+
+def _sin(x: Any) -> Any:
+    return math.sin(x) if isinstance(x, float) else x.sin()
+
+
+def _cos(x: Any) -> Any:
+    return math.cos(x) if isinstance(x, float) else x.cos()
 
 
 def _fsum(x: tuple[float, ...] | list[float]) -> float:
@@ -205,13 +249,36 @@ POWC = Op(  # a Value to a fixed number: the exponent is a constant, not a node
     "∂/∂a = c·a^(c−1)",
     1,
 )
-EXP = Op("exp", _exp, lambda out, c, a: (out,), "exp", "∂/∂a = exp(a)", 1)
-LOG = Op("log", _log_forward, lambda out, c, a: (1.0 / a,), "log", "∂/∂a = 1/a", 1)
-TANH = Op("tanh", lambda c, a: math.tanh(a), lambda out, c, a: (_sech2(a),), "tanh", "∂/∂a = 1 − tanh²(a)", 1)
-SIGMOID = Op("sigmoid", _sigmoid, lambda out, c, a: (out * _s(-a),), "sigmoid", "∂/∂a = s(a)(1 − s(a))", 1)
-RELU = Op(
-    "relu", lambda c, a: a if a > 0.0 else 0.0, lambda out, c, a: (_step(a),), "ReLU", "∂/∂a = 1 if a > 0 else 0", 1
+EXP = Op("exp", _exp, lambda out, c, a: (out,), "exp", "∂/∂a = exp(a)", 1, function=True)
+LOG = Op("log", _log_forward, lambda out, c, a: (1.0 / a,), "log", "∂/∂a = 1/a", 1, function=True)
+TANH = Op(
+    "tanh", lambda c, a: math.tanh(a), lambda out, c, a: (_sech2(a),), "tanh", "∂/∂a = 1 − tanh²(a)", 1, function=True
 )
+SIGMOID = Op(
+    "sigmoid", _sigmoid, lambda out, c, a: (out * _s(-a),), "sigmoid", "∂/∂a = s(a)(1 − s(a))", 1, function=True
+)
+RELU = Op(
+    "relu",
+    lambda c, a: a if a > 0.0 else 0.0,
+    lambda out, c, a: (_step(a),),
+    "ReLU",
+    "∂/∂a = 1 if a > 0 else 0",
+    1,
+    function=True,
+    kinks=(0.0,),
+)
+ABS = Op(
+    "abs",
+    lambda c, a: abs(a),
+    lambda out, c, a: (_sign(a),),
+    "abs",
+    "∂/∂a = 1 if a > 0, −1 if a < 0, 0 at 0",
+    1,
+    function=True,
+    kinks=(0.0,),
+)
+SIN = Op("sin", _periodic("sin", math.sin), lambda out, c, a: (_cos(a),), "sin", "∂/∂a = cos(a)", 1, function=True)
+COS = Op("cos", _periodic("cos", math.cos), lambda out, c, a: (-_sin(a),), "cos", "∂/∂a = −sin(a)", 1, function=True)
 SUM = Op("sum", lambda c, *x: _fsum(x), lambda out, c, *x: (1.0,) * len(x), "Σ", "∂/∂x_i = 1", None)
 DOT = Op("dot", _dot, _dot_partials, "Σ a·w", "∂/∂a_i = w_i, ∂/∂w_i = a_i, ∂/∂b = 1", None)
 LOGSUMEXP = Op(
@@ -231,8 +298,10 @@ NEG_LOG_SOFTMAX = Op(  # −log softmax(z)_c = log Σ_j e^{z_j} − z_c: softmax
     None,
 )
 
-OPS: dict[str, Op] = {
-    op.name: op
-    for op in (ADD, SUB, MUL, DIV, NEG, POW, POWC, EXP, LOG, TANH, SIGMOID, RELU, SUM, DOT, LOGSUMEXP, NEG_LOG_SOFTMAX)
-}
+_PRIMITIVES = (ADD, SUB, MUL, DIV, NEG, POW, POWC, EXP, LOG, TANH, SIGMOID, RELU, ABS, SIN, COS)
+_PRIMITIVES += (SUM, DOT, LOGSUMEXP, NEG_LOG_SOFTMAX)  # n-ary
+OPS: dict[str, Op] = {op.name: op for op in _PRIMITIVES}
 """Every primitive by name: what the tests parametrize over."""
+
+FUNCTION_OPS: tuple[Op, ...] = tuple(op for op in OPS.values() if op.function)
+"""The one-input functions a user calls by name (``x.tanh()``, ``autograd.tanh(x)``, ``"tanh(x)"``)."""

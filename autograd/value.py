@@ -12,7 +12,7 @@ import html
 import math
 import numbers
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Union
@@ -114,21 +114,9 @@ class Value:
     def __rpow__(self, other: Scalar) -> Value:  # other ** self
         return _binary(ops.POW, other, self)
 
-    # --- functions -------------------------------------------------------
-    def exp(self) -> Value:
-        return _unary(ops.EXP, self)
-
-    def log(self) -> Value:
-        return _unary(ops.LOG, self)
-
-    def tanh(self) -> Value:
-        return _unary(ops.TANH, self)
-
-    def sigmoid(self) -> Value:
-        return _unary(ops.SIGMOID, self)
-
-    def relu(self) -> Value:
-        return _unary(ops.RELU, self)
+    # --- functions: x.exp(), x.log(), x.tanh(), x.relu(), ... -------------
+    # One method per ``Op(..., function=True)`` of the table, added below the class
+    # by ``_add_functions``: declaring the op is all it takes.
 
     # --- conversions and display ----------------------------------------
     def __float__(self) -> float:
@@ -275,24 +263,32 @@ def dot(a: Iterable[Scalar], w: Iterable[Scalar], b: Scalar | None = None) -> Va
     return apply(ops.DOT, *a, *w) if b is None else apply(ops.DOT, *a, *w, b)
 
 
-def exp(x: Scalar) -> Value:
-    return _unary(ops.EXP, x)
+FUNCTIONS: dict[str, Callable[[Scalar], Value]] = {}
+"""``autograd.exp``, ``autograd.tanh``, ...: every one-input function of the op table, by name."""
 
 
-def log(x: Scalar) -> Value:
-    return _unary(ops.LOG, x)
+def _add_functions() -> None:
+    """Make ``x.name()`` and ``FUNCTIONS[name](x)`` for each ``Op(function=True)`` of the table."""
+    for op in ops.FUNCTION_OPS:
+        method, function = _callers(op)
+        setattr(Value, op.name, method)
+        FUNCTIONS[op.name] = function
 
 
-def tanh(x: Scalar) -> Value:
-    return _unary(ops.TANH, x)
+def _callers(op: Op) -> tuple[Callable[[Value], Value], Callable[[Scalar], Value]]:
+    def method(self: Value) -> Value:
+        return _unary(op, self)
+
+    def function(x: Scalar) -> Value:
+        return _unary(op, x)
+
+    for f, qualname in ((method, f"Value.{op.name}"), (function, op.name)):
+        f.__name__, f.__qualname__ = op.name, qualname
+        f.__doc__ = f"{op.name}(x) as a node of the graph ({op.derivative})."
+    return method, function
 
 
-def sigmoid(x: Scalar) -> Value:
-    return _unary(ops.SIGMOID, x)
-
-
-def relu(x: Scalar) -> Value:
-    return _unary(ops.RELU, x)
+_add_functions()
 
 
 @contextmanager

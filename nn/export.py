@@ -1,7 +1,8 @@
 """Export to PyTorch, for users who outgrow a scalar engine.
 
 ``to_torch(model)`` builds the same network as a ``torch.nn.Sequential`` of
-``Linear`` layers and activations, carrying the same weights. The notes'
+``Linear`` layers and activations (the output layer's too, when it has one),
+carrying the same weights. The notes'
 ``W^(l)`` is ``n_{l-1} × n_l`` (``z = Wᵀa``); ``torch.nn.Linear`` stores the
 transpose (``z = W a``), so each layer's ``weight`` is ``W^(l)ᵀ``. PyTorch is an
 optional dependency, imported only here.
@@ -44,8 +45,9 @@ def to_torch(model: MLP, dtype: torch.dtype | None = None) -> torch.nn.Sequentia
             if model.bias:
                 linear.bias.copy_(torch.as_tensor(model.bias_vector(l), dtype=dtype))
         modules.append(linear)
-        if l < len(sizes) - 1 and model.activation in activations:
-            modules.append(activations[model.activation]())
+        sigma = model.activation if l < len(sizes) - 1 else model.output_activation
+        if sigma in activations:  # "linear" adds no module
+            modules.append(activations[sigma]())
     return torch.nn.Sequential(*modules)
 
 

@@ -1,9 +1,11 @@
 """Saving and loading an MLP as a JSON file a person can read.
 
 The file holds a format name and version, the architecture (``n_inputs``,
-``layer_sizes``, ``activation``, ``bias``) and, per layer, the notes' ``W^(l)``
-(an ``n_{l-1} × n_l`` nested list) and ``b^(l)``. Floats are written with
-``repr``, which round-trips every float64 exactly.
+``layer_sizes``, ``activation``, ``bias``, ``output_activation``) and, per
+layer, the notes' ``W^(l)`` (an ``n_{l-1} × n_l`` nested list) and ``b^(l)``.
+Floats are written with ``repr``, which round-trips every float64 exactly.
+Version 2 added ``output_activation``; version 1 files (which have none: their
+output layer is linear) still load.
 
 ``save`` writes a temporary file beside the target and renames it over the
 target only once it is complete, so a crash mid-save leaves the old file
@@ -25,7 +27,8 @@ from autograd.files import write_atomically
 from nn.mlp import MLP, _check_architecture
 
 FORMAT = "deltagrad-mlp"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 class ModelFileError(ValueError):
@@ -55,6 +58,7 @@ def to_dict(model: MLP) -> dict[str, Any]:
             "layer_sizes": model.sizes[1:],
             "activation": model.activation,
             "bias": model.bias,
+            "output_activation": model.output_activation,
         },
         "layers": layers,
     }
@@ -98,8 +102,9 @@ def from_dict(data: Any) -> MLP:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f'not a deltagrad model file (expected "format": "{FORMAT}")')
     version = data.get("version")
-    if version != VERSION:
-        raise ValueError(f"unsupported format version {version!r}; this deltagrad reads version {VERSION}")
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
+        raise ValueError(f"unsupported format version {version!r}; this deltagrad reads versions {readable}")
     arch = data.get("architecture")
     if not isinstance(arch, dict):
         raise ValueError('missing "architecture"')
@@ -107,8 +112,13 @@ def from_dict(data: Any) -> MLP:
     activation, bias = arch.get("activation"), arch.get("bias")
     if not isinstance(bias, bool):
         raise ValueError(f"architecture.bias must be true or false, got {bias!r}")
+    if version == 1 and "output_activation" in arch:
+        raise ValueError("architecture.output_activation is a version 2 field, but the file says version 1")
+    output_activation = arch.get("output_activation", "linear" if version == 1 else None)
+    if not isinstance(output_activation, str):
+        raise ValueError(f'architecture.output_activation must be a name like "linear", got {output_activation!r}')
     try:
-        _check_architecture(n_inputs, sizes, activation, "he")
+        _check_architecture(n_inputs, sizes, activation, None, output_activation)
     except ValueError as exc:
         raise ValueError(f"bad architecture: {exc}") from None
     layers = data.get("layers")
@@ -127,7 +137,7 @@ def from_dict(data: Any) -> MLP:
         elif "b" in entry:
             raise ValueError(f'layers[{l - 1}] has "b" but the architecture says bias=false')
     # Everything is checked (and the sizes match the data, so they are sane): build and fill.
-    model = MLP(n_inputs, sizes, activation=activation, bias=bias, seed=0)
+    model = MLP(n_inputs, sizes, activation=activation, bias=bias, seed=0, output_activation=output_activation)
     for l, W in enumerate(weights, start=1):  # noqa: E741
         model.set_weight_matrix(l, W)
         if bias:
@@ -158,4 +168,4 @@ def load(path: str | os.PathLike[str]) -> MLP:
         raise ModelFileError(path, str(exc)) from None
 
 
-__all__ = ["FORMAT", "VERSION", "ModelFileError", "from_dict", "load", "save", "to_dict"]
+__all__ = ["FORMAT", "READABLE_VERSIONS", "VERSION", "ModelFileError", "from_dict", "load", "save", "to_dict"]

@@ -2,146 +2,27 @@
 
 Layer ``l`` (1-based; layer 0 is the input ``a^(0) = x``) has ``n_l`` neurons.
 Neuron ``j`` of layer ``l`` computes ``z^(l)_j = Σ_i a^(l-1)_i w^(l)_ij (+ b^(l)_j)``
-as one ``dot`` node and ``a^(l)_j = σ(z^(l)_j)``; the output layer ``m`` is
-linear (``a^(m) = z^(m)``). Every Value made here carries that label, so after
-``loss.backward()`` the δ of the notes is simply ``z.grad``.
+as one ``dot`` node (``nn.layer``) and ``a^(l)_j = σ(z^(l)_j)``; the output layer
+``m`` is linear (``a^(m) = z^(m)``, the notes') unless ``output_activation`` gives
+it a σ too. Every Value made here carries its label, so after ``loss.backward()``
+the δ of the notes is simply ``z.grad``.
 """
 
 from __future__ import annotations
 
-import math
 import numbers
-import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-import autograd
 from autograd import Value
-from autograd.notation import label, typeset  # the one label format, shared with visualize
+from autograd.notation import typeset
+from nn.init import INITS, Seed, generator, resolve
+from nn.layer import ACTIVATIONS, Layer, Neuron, label
 from nn.module import Module
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
-INITS = ("he", "xavier", "uniform")
-
-
-def _rng(seed: int | random.Random | None) -> random.Random:
-    if isinstance(seed, random.Random):
-        return seed
-    if seed is None:
-        return random._inst  # type: ignore[attr-defined]  # the global generator, as micrograd uses
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, a random.Random or None, got {type(seed).__name__} {seed!r}")
-    return random.Random(seed)
-
-
-def _initial_weight(init: str, n_inputs: int, n_outputs: int, rng: random.Random) -> float:
-    if init == "he":  # keeps the variance of z steady through ReLU layers
-        return rng.gauss(0.0, math.sqrt(2.0 / n_inputs))
-    if init == "xavier":  # Glorot uniform, for tanh/sigmoid
-        limit = math.sqrt(6.0 / (n_inputs + n_outputs))
-        return rng.uniform(-limit, limit)
-    return rng.uniform(-1.0, 1.0)  # micrograd's
-
-
-def _activate(z: Value, activation: str) -> Value:
-    if activation == "relu":
-        return z.relu()
-    if activation == "tanh":
-        return z.tanh()
-    if activation == "sigmoid":
-        return z.sigmoid()
-    return z
-
-
-class Neuron(Module):
-    """Neuron ``j`` of layer ``l``: weights ``w^(l)_1j … w^(l)_nj`` and an optional bias ``b^(l)_j``."""
-
-    def __init__(
-        self,
-        n_inputs: int,
-        activation: str = "relu",
-        bias: bool = True,
-        *,
-        layer: int = 1,
-        index: int = 1,
-        init: str = "he",
-        n_outputs: int = 1,
-        seed: int | random.Random | None = None,
-    ) -> None:
-        rng = _rng(seed)
-        self.layer, self.index, self.activation = layer, index, activation
-        self.w = [
-            Value(_initial_weight(init, n_inputs, n_outputs, rng), label=label("w", layer, i, index))
-            for i in range(1, n_inputs + 1)
-        ]
-        self.b = Value(0.0, label=label("b", layer, index)) if bias else None
-        self._z_label = label("z", layer, index)  # formatted once: labelling is on the hot path
-
-    def __call__(self, a: Sequence[Value | float]) -> Value:
-        return _activate(self.pre_activation(a), self.activation)
-
-    def pre_activation(self, a: Sequence[Value | float]) -> Value:
-        """``z^(l)_j = Σ_i a_i w_ij (+ b_j)``: one node."""
-        z = autograd.dot(a, self.w, self.b)
-        z.label = self._z_label
-        return z
-
-    def named_parameters(self) -> Iterator[tuple[str, Value]]:
-        for w in self.w:
-            yield w.label, w
-        if self.b is not None:
-            yield self.b.label, self.b
-
-    def __repr__(self) -> str:
-        kind = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}[self.activation]
-        return f"{kind}Neuron({len(self.w)})"  # micrograd's names: ReLUNeuron(2), LinearNeuron(16)
-
-
-class Layer(Module):
-    """Layer ``l``: ``n_l`` neurons reading the ``n_{l-1}`` activations of the layer before."""
-
-    def __init__(
-        self,
-        n_inputs: int,
-        n_outputs: int,
-        activation: str = "relu",
-        bias: bool = True,
-        *,
-        layer: int = 1,
-        init: str = "he",
-        seed: int | random.Random | None = None,
-    ) -> None:
-        rng = _rng(seed)
-        self.layer, self.activation = layer, activation
-        self.neurons = [
-            Neuron(n_inputs, activation, bias, layer=layer, index=j, init=init, n_outputs=n_outputs, seed=rng)
-            for j in range(1, n_outputs + 1)
-        ]
-        self._a_labels = [label("a", layer, j) for j in range(1, n_outputs + 1)]
-
-    def forward(self, a: Sequence[Value | float]) -> tuple[list[Value], list[Value]]:
-        """``(z^(l), a^(l))`` for the activations ``a^(l-1)`` of the previous layer."""
-        z = [n.pre_activation(a) for n in self.neurons]
-        if self.activation == "linear":
-            return z, z
-        out = []
-        for zj, name in zip(z, self._a_labels, strict=True):
-            aj = _activate(zj, self.activation)
-            aj.label = name
-            out.append(aj)
-        return z, out
-
-    def __call__(self, a: Sequence[Value | float]) -> list[Value]:
-        return self.forward(a)[1]
-
-    def named_parameters(self) -> Iterator[tuple[str, Value]]:
-        for n in self.neurons:
-            yield from n.named_parameters()
-
-    def __repr__(self) -> str:
-        return f"Layer({self.layer}: {len(self.neurons[0].w)} → {len(self.neurons)}, {self.activation})"
+__all__ = ["ACTIVATIONS", "INITS", "MLP", "Layer", "Neuron", "Trace", "label"]
 
 
 @dataclass
@@ -156,7 +37,8 @@ class Trace:
 
     @property
     def output(self) -> list[Value]:
-        return self.z[-1]
+        """The network's output ``a^(m)``: the very Values ``z^(m)`` when the output layer is linear."""
+        return self.a[-1]
 
     def deltas(self, layer: int) -> list[float]:
         """``δ^(l)`` as autograd found it (read after ``backward()``)."""
@@ -164,18 +46,25 @@ class Trace:
 
 
 class MLP(Module):
-    """A multi-layer perceptron: hidden layers with an activation, a linear output layer.
+    """A multi-layer perceptron: hidden layers with an activation, an output layer (linear by default).
 
     ``MLP(2, [16, 16, 1])`` is micrograd's call and behaves the same way: ``model(x)``
-    returns one Value when the output layer has one neuron, else a list.
+    returns one Value when the output layer has one neuron, else a list; after
+    ``random.seed(s)`` it starts from the weights micrograd's ``MLP`` would draw.
+    The lecture's tanh network (tanh on every layer, output included) is
+    ``MLP(3, [4, 4, 1], activation="tanh", output_activation="tanh")``.
 
     Args:
         n_inputs: ``n_0``, the length of each input ``x``.
-        layer_sizes: ``[n_1, …, n_m]``; the last layer is the (linear) output.
+        layer_sizes: ``[n_1, …, n_m]``; the last layer is the output.
         activation: σ of the hidden layers: ``"relu"`` (the notes), ``"tanh"``, ``"sigmoid"``, ``"linear"``.
         bias: whether neurons have a bias ``b^(l)_j`` (the notes have none).
-        init: ``"he"``, ``"xavier"`` or ``"uniform"`` (U(-1, 1), micrograd's).
-        seed: an int or ``random.Random`` for reproducible weights; None uses the ``random`` module.
+        init: ``"uniform"`` (U(−1, 1), micrograd's), ``"he"`` or ``"xavier"``; None (the default)
+            is micrograd's uniform when ``seed`` is None and He when a seed is given (``nn.init``).
+        seed: an int or ``random.Random`` for reproducible weights; None draws from the ``random``
+            module, as micrograd does.
+        output_activation: σ of the output layer: None or ``"linear"`` (the notes' ``a^(m) = z^(m)``),
+            ``"relu"``, ``"tanh"``, ``"sigmoid"``.
     """
 
     def __init__(
@@ -184,19 +73,24 @@ class MLP(Module):
         layer_sizes: Sequence[int],
         activation: str = "relu",
         bias: bool = True,
-        init: str = "he",
-        seed: int | random.Random | None = None,
+        init: str | None = None,
+        seed: Seed = None,
+        *,
+        output_activation: str | None = None,
     ) -> None:
-        _check_architecture(n_inputs, layer_sizes, activation, init)
-        rng = _rng(seed)
+        output_activation = "linear" if output_activation is None else output_activation
+        _check_architecture(n_inputs, layer_sizes, activation, init, output_activation)
+        init = resolve(init, seed)
+        rng = generator(seed)
         sizes = [n_inputs, *layer_sizes]
         self.n_inputs, self.activation, self.bias, self.init = n_inputs, activation, bias, init
+        self.output_activation = output_activation
         self._input_labels = [label("a", 0, i) for i in range(1, n_inputs + 1)]
         self.layers = [
             Layer(
                 sizes[l - 1],
                 sizes[l],
-                activation if l < len(sizes) - 1 else "linear",
+                activation if l < len(sizes) - 1 else output_activation,
                 bias,
                 layer=l,
                 init=init,
@@ -209,6 +103,11 @@ class MLP(Module):
     def sizes(self) -> list[int]:
         """``[n_0, n_1, …, n_m]``."""
         return [self.n_inputs] + [len(layer.neurons) for layer in self.layers]
+
+    @property
+    def threshold(self) -> float:
+        """Where a one-output classifier's output splits the classes: the middle of σ's range (0.5 for sigmoid)."""
+        return 0.5 if self.output_activation == "sigmoid" else 0.0
 
     def trace(self, x: Sequence[Value | float]) -> Trace:
         """Run the forward pass and keep every layer's ``z`` and ``a`` (for reading δ per layer)."""
@@ -288,7 +187,7 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         sizes = " → ".join(str(n) for n in self.sizes)
-        return f"MLP({sizes}, activation={self.activation!r}, bias={self.bias}, output linear)"
+        return f"MLP({sizes}, activation={self.activation!r}, bias={self.bias}, output {self.output_activation})"
 
     def _repr_html_(self) -> str:
         """One row per layer in the notes' notation: sizes, σ, the shape of W⁽ˡ⁾, parameters."""
@@ -296,7 +195,7 @@ class MLP(Module):
         for l, layer in enumerate(self.layers, start=1):  # noqa: E741
             n_in, n_out = len(layer.neurons[0].w), len(layer.neurons)
             sup = typeset(f"W^({l})")
-            sigma = "linear (output)" if l == len(self.layers) else self.activation
+            sigma = f"{self.output_activation} (output)" if l == len(self.layers) else self.activation
             count = n_in * n_out + (n_out if self.bias else 0)
             rows.append(
                 f"<tr><td>{l}</td><td>{n_in} → {n_out}</td><td>{sigma}</td>"
@@ -312,7 +211,9 @@ class MLP(Module):
         )
 
 
-def _check_architecture(n_inputs: int, layer_sizes: Sequence[int], activation: str, init: str) -> None:
+def _check_architecture(
+    n_inputs: int, layer_sizes: Sequence[int], activation: str, init: str | None, output_activation: str = "linear"
+) -> None:
     def positive_int(x: object) -> bool:
         return isinstance(x, int) and not isinstance(x, bool) and x > 0
 
@@ -322,5 +223,9 @@ def _check_architecture(n_inputs: int, layer_sizes: Sequence[int], activation: s
         raise ValueError(f"layer_sizes must be a non-empty list of positive ints like [16, 16, 1], got {layer_sizes!r}")
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}: choose one of {', '.join(ACTIVATIONS)}")
-    if init not in INITS:
-        raise ValueError(f"unknown init {init!r}: choose one of {', '.join(INITS)}")
+    if output_activation not in ACTIVATIONS:
+        raise ValueError(
+            f"unknown output_activation {output_activation!r}: choose one of {', '.join(ACTIVATIONS)} (None is linear)"
+        )
+    if init is not None and init not in INITS:
+        raise ValueError(f"unknown init {init!r}: choose one of {', '.join(INITS)} (or None for the default)")

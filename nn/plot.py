@@ -33,16 +33,17 @@ def decision_grid(model: MLP, X: np.ndarray, resolution: int = 60, margin: float
     ys = np.linspace(X[:, 1].min() - margin, X[:, 1].max() + margin, resolution)
     xx, yy = np.meshgrid(xs, ys)
     z = _forward_all(model, np.column_stack([xx.ravel(), yy.ravel()]))
-    labels = (z[:, 0] > 0.0).astype(int) if z.shape[1] == 1 else z.argmax(axis=1)  # as nn.train.predicted_label
+    labels = (z[:, 0] > model.threshold).astype(int) if z.shape[1] == 1 else z.argmax(axis=1)  # as nn.train.predict
     return xx, yy, labels.reshape(xx.shape)
 
 
 def _forward_all(model: MLP, points: np.ndarray) -> np.ndarray:
-    """``z^(m)`` for many points at once: the notes' forward pass (``equations.forward``), one column per point."""
+    """``a^(m)`` for many points at once: the notes' forward pass (``equations.forward``), one column per point."""
     W, b = equations.network_weights(model)
     b = [None if bl is None else bl[:, None] for bl in b]  # b^(l) as a column, added to every point's column
     sigma = equations.ACTIVATIONS[model.activation][0]
-    return equations.forward(W, b, points.T, sigma).z[-1].T
+    output_sigma = equations.ACTIVATIONS[model.output_activation][0]  # the notes' forward pass ends at z^(m)
+    return output_sigma(equations.forward(W, b, points.T, sigma).z[-1]).T
 
 
 def plot_decision_boundary(

@@ -56,11 +56,14 @@ def _as_outputs(out: Value | Sequence[Value]) -> list[Value]:
     return [out] if isinstance(out, Value) else list(out)
 
 
-def predicted_label(z: Value | Sequence[Value]) -> int:
-    """The class a classifier's outputs vote for: ``z > 0`` with one output, else the argmax."""
+def predicted_label(z: Value | Sequence[Value], threshold: float = 0.0) -> int:
+    """The class a classifier's outputs vote for: ``z > threshold`` with one output, else the argmax.
+
+    An ``MLP``'s ``threshold`` is 0, or 0.5 under a sigmoid output (``predict`` and ``fit`` use it).
+    """
     zs = _as_outputs(z)
     if len(zs) == 1:
-        return int(zs[0].data > 0.0)
+        return int(zs[0].data > threshold)
     return max(range(len(zs)), key=lambda k: zs[k].data)
 
 
@@ -93,7 +96,8 @@ def predict(model: Module, X: object) -> np.ndarray:
     """The predicted class of every row of ``X`` (forward passes without a graph)."""
     rows = _rows(model, X)
     with autograd.no_grad():
-        return np.array([predicted_label(model(x)) for x in rows], dtype=np.int64)
+        threshold = getattr(model, "threshold", 0.0)
+        return np.array([predicted_label(model(x), threshold) for x in rows], dtype=np.int64)
 
 
 def accuracy(model: Module, X: object, y: object) -> float:
@@ -170,6 +174,7 @@ def fit(
         targets = [target_for(loss_name(loss), label, n_outputs) for label in labels]
 
     rng = np.random.default_rng(seed)
+    threshold = getattr(model, "threshold", 0.0)
     history = History()
     show = sys.stderr.isatty() if progress is None else bool(progress)
     bar = tqdm(range(1, epochs + 1), desc="train", unit="epoch", disable=not show, leave=True, file=sys.stderr)
@@ -182,7 +187,7 @@ def fit(
             for i in batch:
                 z = model(rows[i])
                 losses.append(loss_fn(z, targets[i]))
-                correct += predicted_label(z) == labels[i]
+                correct += predicted_label(z, threshold) == labels[i]
             objective = reduce(losses, reduction)
             if l2:
                 objective = objective + l2_penalty(opt.parameters, l2)

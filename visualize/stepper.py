@@ -5,8 +5,8 @@ of ``backward()``: the next value in reverse topological order passes its
 gradient to its inputs, each input receiving ``grad × local derivative`` and
 adding it (``+=``) to what it already had. A gradient still waiting for more
 contributions is shown grey with an ellipsis; once every consumer has
-contributed it is final. The frames replay the pass with the op table's
-``partials`` and leave every ``.grad`` untouched.
+contributed it is final. The frames come from autograd's own walk
+(``autograd.backward_steps``), which leaves every ``.grad`` as it was.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import Any
 
 import graphviz
 
-from autograd import BackwardError, Value, topological_order
+from autograd import Value, backward_steps, topological_order
 from visualize.annotate import AnnotationLike, normalize
 from visualize.graph import DEFAULT_MAX_NODES, Frame, GraphPicture, check_root, check_size
 from visualize.html import player_html
 from visualize.labels import html_text, notation_text, number
 from visualize.measure import fit_alike
-from visualize.nodes import Style, local_derivatives, op_symbol
+from visualize.nodes import Style, op_symbol
 from visualize.output import to_svg
 
 
@@ -33,22 +33,16 @@ def replay(order: list[Value], seed: float = 1.0) -> list[Frame]:
     for v in order:
         for p in v.parents:
             waiting[p] += 1
-    grads: dict[Value, float] = {root: float(seed)}
-    final, pushed = {root}, set()
-    frames = [Frame(dict(grads), frozenset(final), frozenset())]
-    for v in reversed(order):
-        if v.op is None:
-            continue
-        local = local_derivatives(v)
-        if any(d is None for d in local):
-            raise BackwardError(f"the local derivative of {v.op.name} at {[p.data for p in v.parents]} is undefined")
-        for p, d in zip(v.parents, local, strict=True):
-            grads[p] = grads.get(p, 0.0) + grads[v] * d
+    reached, final, pushed = {root: None}, {root}, set()  # reached: an ordered set
+    frames = [Frame({root: float(seed)}, frozenset(final), frozenset())]
+    for v in backward_steps(root, seed):  # autograd's own walk; it leaves every .grad as it was
+        for p in v.parents:
+            reached[p] = None
             waiting[p] -= 1
             if waiting[p] == 0:
                 final.add(p)
         pushed.add(v)
-        frames.append(Frame(dict(grads), frozenset(final), frozenset(pushed), active=v))
+        frames.append(Frame({u: u.grad for u in reached}, frozenset(final), frozenset(pushed), active=v))
     return frames
 
 

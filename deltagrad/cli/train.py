@@ -35,6 +35,9 @@ def add_parser(subparsers: Any) -> None:
     model = p.add_argument_group("model")
     model.add_argument("--layers", default="2,16,16,1", help="sizes n_0,n_1,…,n_m, input first (default: 2,16,16,1)")
     model.add_argument("--activation", choices=ACTIVATIONS, default="relu", help="hidden σ (default: relu)")
+    model.add_argument(
+        "--output-activation", choices=ACTIVATIONS, default="linear", help="σ of the output layer (default: linear)"
+    )
     model.add_argument("--no-bias", dest="bias", action="store_false", help="no biases, as in the notes")
     model.add_argument("--init", choices=INITS, default="he", help="weight initialisation (default: he)")
     training = p.add_argument_group("training")
@@ -98,7 +101,15 @@ def run(args: argparse.Namespace) -> int:
         hint = "1 (binary) or 2" if k == 2 else str(k)
         raise UsageError(f"--layers: {args.dataset} has {k} classes, so the output layer needs {hint} neurons")
 
-    model = MLP(sizes[0], sizes[1:], activation=args.activation, bias=args.bias, init=args.init, seed=args.seed)
+    model = MLP(
+        sizes[0],
+        sizes[1:],
+        activation=args.activation,
+        bias=args.bias,
+        init=args.init,
+        seed=args.seed,
+        output_activation=args.output_activation,
+    )
     optimizer_options = {"momentum": args.momentum} if args.momentum else {}
     optimizer = get_optimizer(args.optimizer)(model, lr=args.lr, **optimizer_options)
     start = time.perf_counter()

@@ -163,6 +163,12 @@ def check_deltas(
         A ``DeltaReport``: truthy fields ``passed``, ``first_failing_layer``, ``diagnoses``;
         print it, show it in Jupyter, ``to_json()`` it, or hand ``annotations()`` to the visualizer.
     """
+    if model.output_activation != "linear":  # the equations here end at a^(m) = z^(m), as the notes do
+        raise ValueError(
+            f"check_deltas needs a linear output layer (the notes' a^(m) = z^(m)), but this model's output is "
+            f"{model.output_activation}: its δ^(m) would need σ'(z^(m)), which these equations do not have. "
+            "Check a model built with output_activation=None."
+        )
     loss = loss_name(loss)
     rules = rules_named(rules) if isinstance(rules, str) else rules
     tol = tolerances or Tolerances()

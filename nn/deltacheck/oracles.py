@@ -92,19 +92,20 @@ class FiniteDifferenceCache:
 
 
 def finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str, h: float) -> FiniteDifferences:
-    """Central differences of the total loss for every parameter, and the ReLU kinks each one crosses."""
-    relu = model.activation == "relu"
+    """Central differences of the total loss for every parameter, and the kinks of σ (ReLU's 0) each one crosses."""
+    sigma = autograd.OPS.get(model.activation)  # None for "linear"
+    kinks = sigma.kinks if sigma is not None else ()
     loss_fn = losses.get_loss(loss)
 
-    def evaluate() -> tuple[float, set[str]]:
-        total, positive = [], set()
+    def evaluate() -> tuple[float, set[tuple[str, int]]]:
+        total, sides = [], set()
         with autograd.no_grad():
             for s, (x, y) in enumerate(zip(X, Y, strict=True), start=1):
                 t = model.trace(list(x))
                 total.append(loss_fn(t.output, list(y)).data)
-                if relu:  # which hidden z are on the positive side of the kink
-                    positive |= {f"{z.label} of sample {s}" for zl in t.z[1:-1] for z in zl if z.data > 0.0}
-        return math.fsum(total), positive
+                if kinks:  # which piece of σ each hidden z is on
+                    sides |= {(f"{z.label} of sample {s}", sigma.piece([z.data])) for zl in t.z[1:-1] for z in zl}
+        return math.fsum(total), sides
 
     out: FiniteDifferences = {}
     for p in model.parameters():
@@ -118,7 +119,8 @@ def finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str, h: f
                 sides.append(positive)
         finally:
             p.data = w
-        crossed = sorted(set.union(*sides) - set.intersection(*sides))
-        kink = f"{', '.join(crossed)} within ±{2 * h:g} of 0" if crossed else None
+        crossed = sorted({name for name, _ in set.union(*sides) - set.intersection(*sides)})
+        at = ", ".join(f"{k:g}" for k in kinks)
+        kink = f"{', '.join(crossed)} within ±{2 * h:g} of {at}" if crossed else None
         out[p] = (math.fsum(values) / (12.0 * h), kink)
     return out

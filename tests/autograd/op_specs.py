@@ -40,12 +40,15 @@ class Spec:
         points: a hypothesis strategy of Points inside the op's domain.
         call: ``(c, *values) -> Value``, the user-facing code that applies the op.
         torch: ``(torch, c, *tensors) -> tensor``, the same op in PyTorch.
+        text: ``(c, n_inputs) -> str``, the ``parse`` input that applies the op to ``x0, x1, ...``;
+            None for ``Op(function=True)`` entries, which the parser reaches as ``name(x0)``.
     """
 
     sympy: Callable[..., Any]
     points: st.SearchStrategy[Point]
     call: Callable[..., Value]
     torch: Callable[..., Any]
+    text: Callable[[Any, int], str] | None = None
 
 
 NO_CONSTANT = st.none()
@@ -89,6 +92,17 @@ def _dot_call(c: Any, *x: Value) -> Value:
     return autograd.dot(x[:n], x[n : 2 * n], *x[2 * n :])
 
 
+def _names(n: int) -> list[str]:
+    return [f"x{i}" for i in range(n)]
+
+
+def _dot_text(c: Any, n: int) -> str:
+    x = _names(n)
+    half = n // 2
+    bias = f", {x[-1]}" if n % 2 else ""
+    return f"dot([{', '.join(x[:half])}], [{', '.join(x[half : 2 * half])}]{bias})"
+
+
 def _dot_torch(t: Any, c: Any, *x: Any) -> Any:
     n = len(x) // 2
     return t.dot(t.stack(x[:n]), t.stack(x[n : 2 * n])) + sum(x[2 * n :])
@@ -118,42 +132,49 @@ SPECS: dict[str, Spec] = {
         points=points(reals(), reals()),
         call=lambda c, a, b: a + b,
         torch=lambda t, c, a, b: a + b,
+        text=lambda c, n: "x0 + x1",
     ),
     "sub": Spec(
         sympy=lambda c, a, b: a - b,
         points=points(reals(), reals()),
         call=lambda c, a, b: a - b,
         torch=lambda t, c, a, b: a - b,
+        text=lambda c, n: "x0 - x1",
     ),
     "mul": Spec(
         sympy=lambda c, a, b: a * b,
         points=points(reals(), reals()),
         call=lambda c, a, b: a * b,
         torch=lambda t, c, a, b: a * b,
+        text=lambda c, n: "x0 * x1",
     ),
     "div": Spec(
         sympy=lambda c, a, b: a / b,
         points=points(reals(), away_from_zero(0.1, 10.0)),
         call=lambda c, a, b: a / b,
         torch=lambda t, c, a, b: a / b,
+        text=lambda c, n: "x0 / x1",
     ),
     "neg": Spec(
         sympy=lambda c, a: -a,
         points=points(reals()),
         call=lambda c, a: -a,
         torch=lambda t, c, a: -a,
+        text=lambda c, n: "-x0",
     ),
     "pow": Spec(  # ∂/∂b = a^b·ln a needs a > 0
         sympy=lambda c, a, b: a**b,
         points=points(st.floats(0.1, 5.0), reals(-3.0, 3.0)),
         call=lambda c, a, b: a**b,
         torch=lambda t, c, a, b: a**b,
+        text=lambda c, n: "x0 ** x1",
     ),
     "powc": Spec(
         sympy=lambda c, a: a**c,
         points=st.sampled_from([-2.0, -1.0, 0.5, 1.5, 2.0, 3.0]).flatmap(_powc_points),
         call=lambda c, a: a**c,
         torch=lambda t, c, a: a**c,
+        text=lambda c, n: f"x0 ** ({c!r})",
     ),
     "exp": Spec(
         sympy=lambda c, a: sympy.exp(a),
@@ -185,24 +206,45 @@ SPECS: dict[str, Spec] = {
         call=lambda c, a: a.relu(),
         torch=lambda t, c, a: a.relu(),
     ),
+    "abs": Spec(  # not differentiable at 0: sampled away from it
+        sympy=lambda c, a: sympy.Piecewise((a, a > 0), (-a, True)),  # |a|, piecewise so its Hessian is 0
+        points=points(away_from_zero(1e-3, 10.0)),
+        call=lambda c, a: a.abs(),
+        torch=lambda t, c, a: a.abs(),
+    ),
+    "sin": Spec(
+        sympy=lambda c, a: sympy.sin(a),
+        points=points(reals(-20.0, 20.0)),
+        call=lambda c, a: a.sin(),
+        torch=lambda t, c, a: a.sin(),
+    ),
+    "cos": Spec(
+        sympy=lambda c, a: sympy.cos(a),
+        points=points(reals(-20.0, 20.0)),
+        call=lambda c, a: a.cos(),
+        torch=lambda t, c, a: a.cos(),
+    ),
     "sum": Spec(
         sympy=lambda c, *x: sympy.Add(*x),
         points=n_ary(lambda n: points(*[reals()] * n)),
         call=lambda c, *x: autograd.sum(x),
         torch=lambda t, c, *x: t.stack(x).sum(),
+        text=lambda c, n: f"sum({', '.join(_names(n))})",
     ),
-    "dot": Spec(sympy=_dot_sympy, points=n_ary(_dot_inputs), call=_dot_call, torch=_dot_torch),
+    "dot": Spec(sympy=_dot_sympy, points=n_ary(_dot_inputs), call=_dot_call, torch=_dot_torch, text=_dot_text),
     "logsumexp": Spec(
         sympy=_logsumexp_sympy,
         points=n_ary(lambda n: points(*[reals(-30.0, 30.0)] * n)),
         call=lambda c, *x: autograd.logsumexp(x),
         torch=lambda t, c, *x: t.logsumexp(t.stack(x), 0),
+        text=lambda c, n: f"logsumexp({', '.join(_names(n))})",
     ),
     "neg_log_softmax": Spec(
         sympy=_neg_log_softmax_sympy,
         points=n_ary(_neg_log_softmax_points),
         call=lambda c, *x: autograd.neg_log_softmax(x, c),
         torch=_neg_log_softmax_torch,
+        text=lambda c, n: f"neg_log_softmax([{', '.join(_names(n))}], {n - 1})",
     ),
 }
 

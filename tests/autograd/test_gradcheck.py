@@ -62,13 +62,21 @@ def test_a_planted_wrong_derivative_is_caught_with_a_clear_message():
 
 
 @pytest.mark.parametrize("at", [0.0, 3e-7, -3e-7])
-def test_a_relu_kink_is_reported_as_a_kink_not_a_failure(at):
+@pytest.mark.parametrize(("method", "shown"), [("relu", "ReLU"), ("abs", "abs")])
+def test_a_kink_declared_by_the_op_is_reported_as_a_kink_not_a_failure(at, method, shown):
     z = Value(at, label="z")
-    report = gradcheck(lambda z: z.relu() * 3.0 + z, [z])
+    report = gradcheck(lambda z: getattr(z, method)() * 3.0 + z, [z])
     assert report.passed
     (entry,) = report.kinks
-    assert entry.status == "kink" and "ReLU input z crosses 0" in entry.note
+    assert entry.status == "kink" and f"{shown} input z crosses 0" in entry.note
     assert "kink" in str(report)
+
+
+def test_an_op_without_kinks_is_checked_at_0():
+    # sin is smooth at 0: a wrong rule there is a failure, not excused as a kink
+    wrong = Op("sin", lambda c, a: math.sin(a), lambda out, c, a: (2.0,), "sin", "wrong", 1)
+    report = gradcheck(lambda z: apply(wrong, z), [Value(0.0, label="z")])
+    assert not report.passed and not report.kinks
 
 
 def test_a_kink_in_one_output_leaves_the_others_checked():

@@ -24,6 +24,12 @@ def test_train_reports_and_saves_a_model_that_loads(tmp_path, capsys):
     assert f"training accuracy {accuracy(model, X, y):.1%}" in out
 
 
+def test_the_output_activation_is_built_and_saved(tmp_path, capsys):
+    path = tmp_path / "model.json"
+    assert main([*FAST, "--output-activation", "sigmoid", "--save", str(path)]) == 0
+    assert "output sigmoid)" in capsys.readouterr().out and load(path).output_activation == "sigmoid"
+
+
 def test_same_seed_same_numbers(capsys):
     main([*FAST, "--seed", "1"])
     first = capsys.readouterr().out
@@ -43,6 +49,7 @@ def test_same_seed_same_numbers(capsys):
         (["--dataset", "blobs", "--layers", "2,4,3", "--optimizer", "sgd", "--momentum", "0.9"], "squared-error"),
         (["--dataset", "xor", "--batch-size", "5", "--l2", "0.001"], "binary-cross-entropy"),
         (["--dataset", "circles", "--no-bias", "--activation", "tanh", "--reduction", "sum"], "hinge"),
+        (["--activation", "tanh", "--output-activation", "tanh"], "squared-error"),
     ],
 )
 def test_each_dataset_and_loss_trains(extra, loss, capsys):

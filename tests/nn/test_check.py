@@ -203,3 +203,11 @@ def test_class_indices_are_one_hot_targets():
     by_one_hot = check_deltas(model, X, Y, loss="cross-entropy")
     assert by_index.passed and by_one_hot.passed
     np.testing.assert_array_equal(by_index.quantity("delta", 2).autograd, by_one_hot.quantity("delta", 2).autograd)
+
+
+@pytest.mark.parametrize("output", ["tanh", "sigmoid", "relu"])
+def test_a_nonlinear_output_layer_is_refused_with_the_reason(output):
+    _, X, Y = random_case([2, 3, 2], seed=0)
+    model = MLP(2, [3, 2], seed=0, output_activation=output)
+    with pytest.raises(ValueError, match=f"needs a linear output layer .* this model's output is {output}"):
+        check_deltas(model, X, Y)

@@ -16,8 +16,9 @@ XS = [[0.5, -0.2, 1.0], [-1.0, 0.8, 0.3], [0.1, 0.3, -2.0], [2.0, -1.5, 0.0]]
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
 @pytest.mark.parametrize("bias", [True, False])
-def test_exported_network_computes_the_same_outputs(activation, bias):
-    model = MLP(3, [6, 4, 2], activation=activation, bias=bias, seed=11)
+@pytest.mark.parametrize("output", [None, "tanh", "sigmoid", "relu"])
+def test_exported_network_computes_the_same_outputs(activation, bias, output):
+    model = MLP(3, [6, 4, 2], activation=activation, bias=bias, seed=11, output_activation=output)
     net = to_torch(model)
     expected = net(torch.tensor(XS, dtype=torch.float64)).detach().numpy()
     ours = np.array([[v.data for v in model(x)] for x in XS])
@@ -29,6 +30,8 @@ def test_exported_weights_are_the_transposed_weight_matrices_bit_for_bit():
     net = to_torch(model)
     linears = [m for m in net if isinstance(m, torch.nn.Linear)]
     assert [type(m).__name__ for m in net] == ["Linear", "ReLU", "Linear"]
+    tanh_net = to_torch(MLP(3, [4, 1], activation="tanh", seed=0, output_activation="tanh"))
+    assert [type(m).__name__ for m in tanh_net] == ["Linear", "Tanh", "Linear", "Tanh"]
     for l, linear in enumerate(linears, start=1):  # noqa: E741
         np.testing.assert_array_equal(linear.weight.detach().numpy(), model.weight_matrix(l).T)
         np.testing.assert_array_equal(linear.bias.detach().numpy(), model.bias_vector(l))

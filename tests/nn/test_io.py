@@ -17,8 +17,10 @@ from nn import MLP, ModelFileError, load, save
         MLP(2, [16, 16, 1], seed=0),
         MLP(3, [4, 2], activation="tanh", bias=False, seed=1),
         MLP(1, [1], activation="sigmoid", seed=2),
+        MLP(3, [4, 4, 1], activation="tanh", seed=3, output_activation="tanh"),
+        MLP(2, [3, 2], bias=False, seed=4, output_activation="sigmoid"),
     ],
-    ids=["relu-bias", "tanh-no-bias", "tiny"],
+    ids=["relu-bias", "tanh-no-bias", "tiny", "tanh-throughout", "sigmoid-output"],
 )
 def test_save_then_load_round_trips_exactly(tmp_path, model):
     for p in model.parameters():  # awkward floats: nothing may be lost in decimal
@@ -27,7 +29,8 @@ def test_save_then_load_round_trips_exactly(tmp_path, model):
     save(model, path)
     loaded = load(path)
     assert loaded.state_dict() == model.state_dict()  # exact: repr round-trips float64
-    assert (loaded.sizes, loaded.activation, loaded.bias) == (model.sizes, model.activation, model.bias)
+    structure = ("sizes", "activation", "bias", "output_activation")
+    assert [getattr(loaded, k) for k in structure] == [getattr(model, k) for k in structure]
     x = [0.25] * model.n_inputs
     assert [v.data for v in loaded.trace(x).output] == [v.data for v in model.trace(x).output]
 
@@ -37,8 +40,26 @@ def test_the_file_is_readable_json_with_format_version_and_architecture(tmp_path
     save(MLP(2, [3, 1], seed=0), path)
     data = json.loads(path.read_text())
     assert data["format"] == "deltagrad-mlp" and data["version"] == nn.io.VERSION
-    assert data["architecture"] == {"n_inputs": 2, "layer_sizes": [3, 1], "activation": "relu", "bias": True}
+    assert data["architecture"] == {
+        "n_inputs": 2,
+        "layer_sizes": [3, 1],
+        "activation": "relu",
+        "bias": True,
+        "output_activation": "linear",
+    }
     assert len(data["layers"][0]["W"]) == 2 and len(data["layers"][0]["W"][0]) == 3  # W^(1) is n_0 × n_1
+
+
+def test_a_version_1_file_still_loads_with_its_linear_output(tmp_path):
+    model = MLP(2, [3, 2], activation="tanh", seed=5)
+    data = nn.io.to_dict(model)
+    del data["architecture"]["output_activation"]  # what version 1 wrote: no such field, a linear output
+    data["version"] = 1
+    path = tmp_path / "old.json"
+    _write(path, data)
+    loaded = load(path)
+    assert loaded.output_activation == "linear" and loaded.state_dict() == model.state_dict()
+    assert [v.data for v in loaded([0.3, -0.4])] == [v.data for v in model([0.3, -0.4])]
 
 
 def _saved(tmp_path) -> tuple[os.PathLike, dict]:
@@ -71,11 +92,18 @@ BAD_FILES = {
     "corrupt": (lambda path, data: path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff"), "cannot read it|not valid JSON"),
     "not-json-object": (lambda path, data: _write(path, [1, 2, 3]), "not a deltagrad model file"),
     "other-format": (_edit(format="keras"), "not a deltagrad model file"),
-    "future-version": (_edit(version=2), "unsupported format version 2"),
+    "future-version": (_edit(version=3), "unsupported format version 3; this deltagrad reads versions 1 and 2"),
+    "bool-version": (_edit(version=True), "unsupported format version True"),
     "no-version": (lambda path, data: _write(path, {k: v for k, v in data.items() if k != "version"}), "version None"),
     "bad-activation": (_edit(architecture__activation="gelu"), "unknown activation 'gelu'"),
     "bad-sizes": (_edit(architecture__layer_sizes=[3, 0]), "bad architecture"),
     "bias-not-bool": (_edit(architecture__bias="yes"), "bias must be true or false"),
+    "bad-output-activation": (_edit(architecture__output_activation="softmax"), "unknown output_activation 'softmax'"),
+    "no-output-activation": (
+        lambda path, data: _write(path, dict(data, architecture=dict(data["architecture"], output_activation=None))),
+        "output_activation must be a name",
+    ),
+    "version-1-with-output": (_edit(version=1), "output_activation is a version 2 field"),
     "missing-layer": (_edit(layers=[{"W": [[1.0, 2.0, 3.0]] * 2, "b": [0.0] * 3}]), '"layers" has 1 entries'),
     "wrong-W-shape": (_edit(layers__0__W=[[1.0, 2.0, 3.0]]), r"W\^\(1\) has shape \(1, 3\), expected \(2, 3\)"),
     "ragged-W": (_edit(layers__0__W=[[1.0, 2.0, 3.0], [1.0]]), r"W\^\(1\) has rows of different lengths"),

@@ -101,35 +101,97 @@ def test_micrograd_demo_runs_unchanged_and_matches_micrograd_step_by_step():
     X, y = moons(20, noise=0.1, seed=1337)
     ours = {"X": X, "y": y, "STEPS": STEPS}
     theirs = {"X": X, "y": y, "STEPS": STEPS}
+    # random.seed(1337) in the setup: both draw the same weights, in the same order, from the global generator.
     printed_ours = _run(DEMO_SETUP.format(imports=DELTAGRAD_IMPORTS), ours)
-    _run(DEMO_SETUP.format(imports=MICROGRAD_IMPORTS), theirs)
-    assert "number of parameters 337" in printed_ours
-    # Same architecture, same parameter order: give ours micrograd's weights, then train both.
-    for p, q in zip(ours["model"].parameters(), theirs["model"].parameters(), strict=True):
-        p.data = q.data
+    printed_theirs = _run(DEMO_SETUP.format(imports=MICROGRAD_IMPORTS), theirs)
+    assert "number of parameters 337" in printed_ours and "number of parameters 337" in printed_theirs
+    assert [p.data for p in ours["model"].parameters()] == [float(q.data) for q in theirs["model"].parameters()]
+    assert ours["total_loss"].data == pytest.approx(theirs["total_loss"].data, rel=1e-12)  # step 0's loss
     ours_steps = _steps(_run(DEMO_LOOP, ours))
     theirs_steps = _steps(_run(DEMO_LOOP, theirs))
     assert len(ours_steps) == len(theirs_steps) == STEPS
     for (loss_ours, acc_ours), (loss_theirs, acc_theirs) in zip(ours_steps, theirs_steps, strict=True):
         assert loss_ours == pytest.approx(loss_theirs, rel=1e-9)
         assert acc_ours == acc_theirs
+    assert ours_steps[-1][0] < ours_steps[0][0]  # and it learns
 
 
-def test_uniform_init_draws_micrograds_weights_from_the_global_generator():
+# The lecture's way of building a network: its own MLP class around the library's Neuron and
+# Layer, trained on four samples with the summed squared error (yout - ygt)**2.
+HAND_BUILT = """
+import random
+{imports}
+
+class MLP:
+
+    def __init__(self, nin, nouts):
+        sz = [nin] + nouts
+        self.layers = [Layer(sz[i], sz[i+1], nonlin=i!=len(nouts)-1) for i in range(len(nouts))]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+random.seed(SEED)
+n = MLP(3, [4, 4, 1])
+xs = [
+  [2.0, 3.0, -1.0],
+  [3.0, -1.0, 0.5],
+  [0.5, 1.0, 1.0],
+  [1.0, 1.0, -1.0],
+]
+ys = [1.0, -1.0, -1.0, 1.0] # desired targets
+
+for k in range(STEPS):
+
+    # forward pass
+    ypred = [n(x) for x in xs]
+    loss = sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))
+
+    # backward pass
+    for p in n.parameters():
+        p.grad = 0.0
+    loss.backward()
+
+    # update
+    for p in n.parameters():
+        p.data += -0.05 * p.grad
+
+    print(k, loss.data)
+"""
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_hand_built_mlp_from_neuron_and_layer_trains_as_micrograds_does(seed):
+    ours = _run(HAND_BUILT.format(imports=DELTAGRAD_IMPORTS), {"SEED": seed, "STEPS": 10})
+    theirs = _run(HAND_BUILT.format(imports=MICROGRAD_IMPORTS), {"SEED": seed, "STEPS": 10})
+    losses_ours = [float(line.split()[1]) for line in ours.splitlines()]
+    losses_theirs = [float(line.split()[1]) for line in theirs.splitlines()]
+    assert len(losses_ours) == 10 and losses_ours == pytest.approx(losses_theirs, rel=1e-12)
+
+
+@pytest.mark.parametrize("init", [None, "uniform"])
+def test_without_a_seed_the_weights_are_micrograds_from_the_global_generator(init):
     random.seed(7)
     theirs = micrograd_nn.MLP(3, [4, 4, 1])
+    after_theirs = random.getstate()
     random.seed(7)
-    ours = MLP(3, [4, 4, 1], init="uniform")
+    ours = MLP(3, [4, 4, 1], init=init)
     assert [p.data for p in ours.parameters()] == [float(q.data) for q in theirs.parameters()]
+    assert random.getstate() == after_theirs  # no extra draws: code after the model sees micrograd's numbers
 
 
 def test_output_and_parameter_order_match_micrograd():
     random.seed(3)
     theirs = micrograd_nn.MLP(2, [5, 3])
     random.seed(3)
-    ours = MLP(2, [5, 3], init="uniform")
+    ours = MLP(2, [5, 3])
     x = [0.3, -1.2]
     assert [v.data for v in ours(x)] == pytest.approx([v.data for v in theirs(x)], rel=1e-12)
     random.seed(3)
-    single = MLP(2, [5, 1], init="uniform")(x)
+    single = MLP(2, [5, 1])(x)
     assert not isinstance(single, list)  # one output neuron: one Value, as micrograd returns

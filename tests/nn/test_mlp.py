@@ -207,3 +207,96 @@ def test_weight_matrix_with_grad_is_dL_dW_in_the_notes_shape() -> None:
         for j, neuron in enumerate(layer.neurons):
             assert [G[i, j] for i in range(len(neuron.w))] == [w.grad for w in neuron.w]
             assert model.bias_vector(l, grad=True)[j] == neuron.b.grad
+
+
+@pytest.mark.parametrize("output", ["tanh", "sigmoid", "relu"])
+def test_output_activation_applies_sigma_to_z_of_the_output_layer(output):
+    model = MLP(3, [4, 2], seed=1, output_activation=output)
+    linear = MLP(3, [4, 2], seed=1)  # the same weights, output left linear
+    x = _inputs(1)[0]
+    trace = model.trace(x)
+    sigma = {"tanh": math.tanh, "sigmoid": lambda z: 1 / (1 + math.exp(-z)), "relu": lambda z: max(z, 0.0)}[output]
+    assert [z.data for z in trace.z[2]] == [z.data for z in linear.trace(x).z[2]]
+    assert [a.data for a in trace.output] == pytest.approx([sigma(z.data) for z in trace.z[2]], rel=1e-15)
+    assert [a.label for a in model(x)] == ["a^(2)_1", "a^(2)_2"] and trace.output == trace.a[2]
+    assert repr(model) == f"MLP(3 → 4 → 2, activation='relu', bias=True, output {output})"
+    assert repr(model.layers[-1]) == f"Layer(2: 4 → 2, {output})"
+
+
+@pytest.mark.parametrize("output", [None, "linear"])
+def test_a_linear_output_is_z_itself(output):
+    model = MLP(3, [4, 2], seed=1, output_activation=output)
+    trace = model.trace(_inputs(1)[0])
+    assert trace.output is trace.z[2] and model.output_activation == "linear"
+    assert repr(model).endswith("output linear)")
+
+
+@pytest.mark.parametrize(("activation", "output"), [("tanh", "tanh"), ("relu", "sigmoid")])
+def test_gradients_through_a_nonlinear_output_match_central_differences(activation, output):
+    model = MLP(3, [4, 3, 2], activation=activation, seed=6, output_activation=output)
+    xs, ys = _inputs(3), [[0.5, -0.5], [-1.0, 0.2], [0.0, 1.0]]
+
+    def loss():
+        return reduce([squared_error(model(x), y) for x, y in zip(xs, ys, strict=True)], "sum")
+
+    model.zero_grad()
+    loss().backward()
+    params = model.parameters()
+    assert_close_to_differences([p.grad for p in params], central_differences(loss, params))
+
+
+def test_the_lectures_tanh_network_is_one_call():
+    model = MLP(3, [4, 4, 1], activation="tanh", output_activation="tanh", seed=0)
+    assert [layer.activation for layer in model.layers] == ["tanh", "tanh", "tanh"]
+    assert model([2.0, 3.0, -1.0]).op.name == "tanh"  # the output itself is a tanh node
+
+
+def test_micrograds_nonlin_keyword_picks_relu_or_linear():
+    x = [1.0, -2.0, 0.5]
+    assert Neuron(3, nonlin=False).activation == "linear" and Neuron(3, nonlin=True).activation == "relu"
+    assert Neuron(3, False).activation == "linear"  # micrograd's Neuron(nin, nonlin), positionally
+    assert Layer(3, 2, nonlin=False).activation == "linear" and Layer(3, 2).activation == "relu"
+    linear = Neuron(3, nonlin=False, seed=0)
+    assert linear(x).data == pytest.approx(sum(w.data * xi for w, xi in zip(linear.w, x, strict=True)), rel=1e-15)
+    assert repr(linear) == "LinearNeuron(3)"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"activation": "tanh", "nonlin": True}, TypeError, "give activation= or micrograd's nonlin=, not both"),
+        ({"nonlin": 1}, TypeError, r"nonlin must be True \(ReLU\) or False \(linear\)"),
+        ({"activation": "gelu"}, ValueError, "unknown activation 'gelu'"),
+    ],
+)
+def test_bad_neuron_and_layer_arguments_are_named(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        Neuron(3, **kwargs)
+    with pytest.raises(error, match=message):
+        Layer(3, 2, **kwargs)
+
+
+def test_a_layer_of_one_neuron_returns_a_bare_value_and_wider_layers_a_list():
+    x = [1.0, -2.0, 0.5]
+    one, two = Layer(3, 1, seed=0), Layer(3, 2, seed=0)
+    assert isinstance(one(x), autograd.Value) and one(x).data == one.forward(x)[1][0].data
+    assert isinstance(two(x), list) and len(two(x)) == 2
+    assert isinstance(one.forward(x)[1], list)  # forward keeps lists: MLP and traces build on it
+
+
+def test_bad_output_activation_names_the_argument():
+    with pytest.raises(ValueError, match="unknown output_activation 'softmax': choose one of relu, tanh"):
+        MLP(2, [3, 2], output_activation="softmax")
+
+
+def test_without_a_seed_the_default_init_is_micrograds_and_with_one_it_is_he():
+    random.seed(11)
+    unseeded = MLP(4, [5, 1])
+    random.seed(11)
+    draws = [random.uniform(-1, 1) for _ in range(4 * 5 + 5)]  # weights only: biases start at 0
+    assert unseeded.init == "uniform" and [p.data for p in unseeded.parameters() if p.data] == draws
+    assert all(n.b.data == 0.0 for layer in unseeded.layers for n in layer.neurons)
+    seeded = MLP(4, [5, 1], seed=3)
+    assert seeded.init == "he" and seeded.state_dict() == MLP(4, [5, 1], init="he", seed=3).state_dict()
+    random.seed(11)
+    assert Neuron(4).w[0].data == draws[0]  # a bare Neuron draws as micrograd's does too

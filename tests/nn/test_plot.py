@@ -13,16 +13,27 @@ from nn.train import predicted_label
 
 
 @pytest.mark.parametrize(
-    ("sizes", "activation", "bias"),
-    [([8, 8, 1], "relu", True), ([6, 3], "tanh", False), ([5, 4, 3], "sigmoid", True)],
+    ("sizes", "activation", "bias", "output"),
+    [
+        ([8, 8, 1], "relu", True, None),
+        ([6, 3], "tanh", False, None),
+        ([5, 4, 3], "sigmoid", True, None),
+        ([6, 1], "tanh", True, "tanh"),
+        ([6, 1], "tanh", True, "sigmoid"),  # threshold 0.5: a sigmoid output is never ≤ 0
+    ],
 )
-def test_decision_grid_is_the_models_prediction_at_every_point(sizes: list[int], activation: str, bias: bool) -> None:
+def test_decision_grid_is_the_models_prediction_at_every_point(
+    sizes: list[int], activation: str, bias: bool, output: str | None
+) -> None:
     X, _ = moons(40, seed=1)
-    model = MLP(2, sizes, activation=activation, bias=bias, seed=3)
+    model = MLP(2, sizes, activation=activation, bias=bias, seed=3, output_activation=output)
     xx, yy, labels = decision_grid(model, X, resolution=12)
-    expected = [predicted_label(model([float(a), float(b)])) for a, b in zip(xx.ravel(), yy.ravel(), strict=True)]
+    points = zip(xx.ravel(), yy.ravel(), strict=True)
+    expected = [predicted_label(model([float(a), float(b)]), model.threshold) for a, b in points]
     assert labels.shape == xx.shape == yy.shape
     assert labels.ravel().tolist() == expected
+    if sizes[-1] == 1:  # one output: the grid must hold both sides of the threshold to test it
+        assert len(set(expected)) == 2
 
 
 def test_decision_grid_needs_two_dimensional_inputs() -> None:

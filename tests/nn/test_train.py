@@ -114,3 +114,11 @@ def test_lr_goes_to_the_optimizer_not_to_fit_when_an_optimizer_is_given():
     model = MLP(2, [2, 1], seed=0)
     with pytest.raises(ValueError, match="lr: the optimizer passed to fit"):
         fit(model, X, y, optimizer=SGD(model), lr=0.1, progress=False)
+
+
+def test_a_sigmoid_output_predicts_class_1_above_one_half():
+    X, _ = moons(40, seed=1)
+    model = MLP(2, [6, 1], activation="tanh", seed=3, output_activation="sigmoid")
+    a = np.array([model(x).data for x in X.tolist()])
+    assert model.threshold == 0.5 and 0.0 < (a > 0.5).mean() < 1.0  # both classes occur
+    np.testing.assert_array_equal(predict(model, X), (a > 0.5).astype(int))

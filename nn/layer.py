@@ -1,0 +1,155 @@
+"""A neuron and a layer of neurons, in the notes' notation (and with micrograd's arguments).
+
+Neuron ``j`` of layer ``l`` computes ``z^(l)_j = Σ_i a^(l-1)_i w^(l)_ij (+ b^(l)_j)``
+as one ``dot`` node and ``a^(l)_j = σ(z^(l)_j)``, each Value labelled with its
+name in the notes (``w^(1)_21``, ``z^(2)_1``, ``a^(1)_3``). ``Neuron(nin, nonlin=False)``
+and ``Layer(nin, nout, nonlin=False)`` are micrograd's calls; a ``Layer`` of one
+neuron returns a bare Value, as micrograd's does. ``nn.mlp`` stacks layers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import autograd
+from autograd import Value
+from autograd.notation import label  # the one label format, shared with visualize
+from nn.init import Seed, generator, initial_weight, resolve
+from nn.module import Module
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+
+
+def _activation(activation: str | bool | None, nonlin: bool | None = None) -> str:
+    """σ's name, from ``activation`` or from micrograd's ``nonlin`` flag (True: ReLU, False: linear)."""
+    if nonlin is not None:
+        if activation is not None:
+            raise TypeError(f"give activation= or micrograd's nonlin=, not both (got {activation!r}, {nonlin!r})")
+        if not isinstance(nonlin, bool):
+            raise TypeError(f"nonlin must be True (ReLU) or False (linear), as in micrograd; got {nonlin!r}")
+        activation = nonlin
+    if isinstance(activation, bool):  # micrograd's Neuron(nin, nonlin), positionally or by keyword
+        return "relu" if activation else "linear"
+    if activation is None:
+        return "relu"
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}: choose one of {', '.join(ACTIVATIONS)}")
+    return activation
+
+
+def _activate(z: Value, activation: str) -> Value:
+    if activation == "relu":
+        return z.relu()
+    if activation == "tanh":
+        return z.tanh()
+    if activation == "sigmoid":
+        return z.sigmoid()
+    return z
+
+
+class Neuron(Module):
+    """Neuron ``j`` of layer ``l``: weights ``w^(l)_1j … w^(l)_nj`` and an optional bias ``b^(l)_j``.
+
+    ``Neuron(nin)`` and ``Neuron(nin, nonlin=False)`` are micrograd's calls (ReLU, linear), and
+    without a ``seed`` the weights are micrograd's (see ``nn.init``). ``activation`` names any σ
+    of ``ACTIVATIONS``; a bool there is micrograd's ``nonlin`` given positionally.
+    """
+
+    def __init__(
+        self,
+        n_inputs: int,
+        activation: str | bool | None = None,
+        bias: bool = True,
+        *,
+        nonlin: bool | None = None,
+        layer: int = 1,
+        index: int = 1,
+        init: str | None = None,
+        n_outputs: int = 1,
+        seed: Seed = None,
+    ) -> None:
+        init = resolve(init, seed)
+        rng = generator(seed)
+        self.layer, self.index, self.activation = layer, index, _activation(activation, nonlin)
+        self.w = [
+            Value(initial_weight(init, n_inputs, n_outputs, rng), label=label("w", layer, i, index))
+            for i in range(1, n_inputs + 1)
+        ]
+        self.b = Value(0.0, label=label("b", layer, index)) if bias else None
+        self._z_label = label("z", layer, index)  # formatted once: labelling is on the hot path
+
+    def __call__(self, a: Sequence[Value | float]) -> Value:
+        return _activate(self.pre_activation(a), self.activation)
+
+    def pre_activation(self, a: Sequence[Value | float]) -> Value:
+        """``z^(l)_j = Σ_i a_i w_ij (+ b_j)``: one node."""
+        z = autograd.dot(a, self.w, self.b)
+        z.label = self._z_label
+        return z
+
+    def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        for w in self.w:
+            yield w.label, w
+        if self.b is not None:
+            yield self.b.label, self.b
+
+    def __repr__(self) -> str:
+        kind = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}[self.activation]
+        return f"{kind}Neuron({len(self.w)})"  # micrograd's names: ReLUNeuron(2), LinearNeuron(16)
+
+
+class Layer(Module):
+    """Layer ``l``: ``n_l`` neurons reading the ``n_{l-1}`` activations of the layer before.
+
+    ``layer(a)`` returns the list ``a^(l)``, except that a layer of **one** neuron returns
+    that neuron's bare Value, as micrograd's ``Layer`` does (so ``(layer(x) - y)**2`` works
+    on a one-output layer). ``forward`` always returns lists. ``Layer(nin, nout, nonlin=False)``
+    is micrograd's call.
+    """
+
+    def __init__(
+        self,
+        n_inputs: int,
+        n_outputs: int,
+        activation: str | bool | None = None,
+        bias: bool = True,
+        *,
+        nonlin: bool | None = None,
+        layer: int = 1,
+        init: str | None = None,
+        seed: Seed = None,
+    ) -> None:
+        init = resolve(init, seed)
+        rng = generator(seed)
+        self.layer, self.activation = layer, _activation(activation, nonlin)
+        self.neurons = [
+            Neuron(n_inputs, self.activation, bias, layer=layer, index=j, init=init, n_outputs=n_outputs, seed=rng)
+            for j in range(1, n_outputs + 1)
+        ]
+        self._a_labels = [label("a", layer, j) for j in range(1, n_outputs + 1)]
+
+    def forward(self, a: Sequence[Value | float]) -> tuple[list[Value], list[Value]]:
+        """``(z^(l), a^(l))`` for the activations ``a^(l-1)`` of the previous layer."""
+        z = [n.pre_activation(a) for n in self.neurons]
+        if self.activation == "linear":
+            return z, z
+        out = []
+        for zj, name in zip(z, self._a_labels, strict=True):
+            aj = _activate(zj, self.activation)
+            aj.label = name
+            out.append(aj)
+        return z, out
+
+    def __call__(self, a: Sequence[Value | float]) -> Value | list[Value]:
+        out = self.forward(a)[1]
+        return out[0] if len(out) == 1 else out
+
+    def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        for n in self.neurons:
+            yield from n.named_parameters()
+
+    def __repr__(self) -> str:
+        return f"Layer({self.layer}: {len(self.neurons[0].w)} → {len(self.neurons)}, {self.activation})"
+
+
+__all__ = ["ACTIVATIONS", "Layer", "Neuron", "label"]
