@@ -55,20 +55,25 @@ def text_width(text: str, size: float = 12.0, number_chars: int = 7) -> float:
     return 1.2 * size * sum(char_width(c) for c in _NUMBER.sub(widest, text))
 
 
-def _cell_size(attrs: str, content: str, number_chars: int) -> tuple[float, float]:
+def _cell_size(
+    attrs: str, content: str, number_chars: int, font: float = 12.0, padding: float = PADDING
+) -> tuple[float, float]:
     size = re.search(r'POINT-SIZE="([\d.]+)"', content)
-    points = float(size.group(1)) if size else 12.0
+    points = float(size.group(1)) if size else font
     lines = [html.unescape(_TAG.sub("", part)) for part in re.split(r"<BR\s*/?>", content)]
     width = max(text_width(line, points, number_chars) for line in lines)
-    return width + 2 * PADDING + 2, len(lines) * LINE_HEIGHT * points + 2 * PADDING + 2
+    border = 0 if padding == 0 else 2  # a table drawn without padding is a bare label: no cell borders either
+    return width + 2 * padding + border, len(lines) * LINE_HEIGHT * points + 2 * padding + border
 
 
-def _grid(label: str, number_chars: int) -> tuple[dict[int, float], dict[int, float], list[tuple]]:
+def _grid(label: str, number_chars: int, font: float = 12.0) -> tuple[dict[int, float], dict[int, float], list[tuple]]:
     """Column widths, row heights, and each cell's (row, column, colspan, rowspan) in reading order."""
     widths: dict[int, float] = {}
     heights: dict[int, float] = {}
     spans: list[tuple[int, int, float, int, int, float]] = []
     taken: set[tuple[int, int]] = set()
+    found = re.search(r'CELLPADDING="(\d+)"', label)
+    padding = float(found.group(1)) if found else PADDING
     for r, row in enumerate(_ROW.findall(label)):
         c = 0
         for attrs, content in _CELL.findall(row):
@@ -76,7 +81,7 @@ def _grid(label: str, number_chars: int) -> tuple[dict[int, float], dict[int, fl
                 c += 1
             colspan = int((re.search(r'COLSPAN="(\d+)"', attrs) or [0, 1])[1])
             rowspan = int((re.search(r'ROWSPAN="(\d+)"', attrs) or [0, 1])[1])
-            w, h = _cell_size(attrs, content, number_chars)
+            w, h = _cell_size(attrs, content, number_chars, font, padding)
             taken |= {(r + i, c + j) for i in range(rowspan) for j in range(colspan)}
             spans.append((c, colspan, w, r, rowspan, h))
             c += colspan
@@ -130,13 +135,13 @@ def fit_table(
     return fitted, (sum(widths.values()) + 2 * border, sum(heights.values()) + 2 * border)
 
 
-def fit_alike(labels: list[str], number_chars: int = 7) -> list[str]:
+def fit_alike(labels: list[str], number_chars: int = 7, font: float = 12.0) -> list[str]:
     """The same table in several states (the step-through's frames), each cell as wide as its widest state.
 
     Tables of one structure (same rows and cells) then have one size, so ``dot`` lays every state out
     identically and no node moves from one frame to the next. Labels of another structure are kept as given.
     """
-    grids = [_grid(label, number_chars) if label.startswith("<<TABLE") else None for label in labels]
+    grids = [_grid(label, number_chars, font) if label.startswith("<<TABLE") else None for label in labels]
     shapes = {None if g is None else tuple((c, cs, r, rs) for c, cs, _, r, rs, _ in g[2]) for g in grids}
     if len(shapes) != 1 or None in shapes:
         return labels

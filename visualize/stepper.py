@@ -91,7 +91,7 @@ def _frames(
             nodes[position][1]["label"] = label
     for position in range(len(parts[0][1])):
         if "label" in parts[0][1][position][2]:
-            labels = fit_alike([edges[position][2]["label"] for _, edges in parts], 0)
+            labels = fit_alike([edges[position][2]["label"] for _, edges in parts], 0, font=10.0)  # edge font
             for (_, edges), label in zip(parts, labels, strict=True):
                 edges[position][2]["label"] = label
     drawings = [picture.emit(n, e, rankdir=rankdir, title=c) for (n, e), c in zip(parts, captions, strict=True)]
