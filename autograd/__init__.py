@@ -4,11 +4,12 @@
 graph in reverse topological order and applies the chain rule, using the local
 derivatives declared once per primitive in ``autograd.ops``.
 
+It imports none of deltagrad's other packages (``nn``, ``visualize``, ``deltagrad``).
 Note: this package is deltagrad's ``autograd``, not HIPS autograd (same import name).
 """
 
 from autograd.backward import backward, backward_steps, grad, topological_order
-from autograd.errors import BackwardError, DomainError, OverflowInOpError
+from autograd.errors import BackwardError, DivisionByZeroError, DomainError, OverflowInOpError
 from autograd.expression import ExpressionError, parse
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 from autograd.ops import OPS, Op
@@ -28,6 +29,7 @@ globals().update(FUNCTIONS)  # autograd.exp, autograd.tanh, ...: one per Op(func
 __all__ = [
     "OPS",
     "BackwardError",
+    "DivisionByZeroError",
     "DomainError",
     "ExpressionError",
     "GradcheckError",

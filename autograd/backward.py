@@ -10,7 +10,8 @@ backpropagates at Python's default recursion limit) and drives:
   ``create_graph=True`` the rules run on Values, so the gradients are graphs
   that can be differentiated again;
 - ``backward_steps()``: the same pass one node at a time (the step-through of
-  ``visualize``), also leaving ``.grad`` as it was.
+  ``visualize``), also leaving ``.grad`` as it was;
+- ``backward_step(node)``: one node's own step, as micrograd's ``node._backward()``.
 """
 
 from __future__ import annotations
@@ -33,13 +34,13 @@ def topological_order(root: Value) -> list[Value]:
         raise TypeError(f"expected a Value, got {type(root).__name__} {root!r}")
     order: list[Value] = []
     seen = {root}
-    stack = [(root, iter(root._parents))]
+    stack = [(root, iter(root._inputs))]
     while stack:
         node, parents = stack[-1]
         for p in parents:
             if p not in seen:
                 seen.add(p)
-                stack.append((p, iter(p._parents)))
+                stack.append((p, iter(p._inputs)))
                 break
         else:  # every input of node is placed: node can follow them
             stack.pop()
@@ -48,11 +49,11 @@ def topological_order(root: Value) -> list[Value]:
 
 
 def _local_failure(node: Value, exc: Exception) -> BackwardError:
-    shown = [repr(p.data) for p in node._parents]
-    if node._arg is not None:
-        shown.append(f"c={node._arg!r}")
+    shown = [repr(p.data) for p in node._inputs]
+    if node._c is not None:
+        shown.append(f"c={node._c!r}")
     return BackwardError(
-        f"the local derivative of {node._op.name}({', '.join(shown)}) could not be computed "
+        f"the local derivative of {node._primitive.name}({', '.join(shown)}) could not be computed "
         f"(it is infinite or undefined there): {exc}"
     )
 
@@ -68,13 +69,13 @@ def _chain_rule(order: list[Value], create_graph: bool = False, steps: bool = Fa
     argument list: they are almost every node of a graph.
     """
     for node in reversed(order):
-        parents = node._parents
+        parents = node._inputs
         if not parents:
             continue
         g = node.grad
         if create_graph:  # the rules run on Values: each gradient is itself a graph
             try:
-                local = node._op.partials(node, node._arg, *parents)
+                local = node._primitive.partials(node, node._c, *parents)
             except (ArithmeticError, ValueError) as exc:
                 raise _local_failure(node, exc) from exc
             for p, d in zip(parents, local, strict=True):
@@ -86,15 +87,15 @@ def _chain_rule(order: list[Value], create_graph: bool = False, steps: bool = Fa
         try:
             if len(parents) == 2:
                 a, b = parents
-                da, db = node._op.partials(node.data, node._arg, a.data, b.data)
+                da, db = node._primitive.partials(node.data, node._c, a.data, b.data)
                 a.grad += g * da
                 b.grad += g * db
             elif len(parents) == 1:
                 a = parents[0]
-                (da,) = node._op.partials(node.data, node._arg, a.data)
+                (da,) = node._primitive.partials(node.data, node._c, a.data)
                 a.grad += g * da
             else:
-                local = node._op.partials(node.data, node._arg, *map(_data, parents))
+                local = node._primitive.partials(node.data, node._c, *map(_data, parents))
                 for p, d in zip(parents, local, strict=True):
                     p.grad += g * d
         except (ArithmeticError, ValueError) as exc:
@@ -111,10 +112,15 @@ def backward(root: Value, seed: float = 1.0) -> None:
     """
     order = topological_order(root)
     for v in order:
-        if v._parents:
+        if v._inputs:
             v.grad = 0.0
     root.grad += float(seed)
     deque(_chain_rule(order), maxlen=0)  # the walk, run to its end
+
+
+def backward_step(node: Value) -> None:
+    """One node's step of the chain rule (``Value.backward_step``, micrograd's ``_backward``)."""
+    deque(_chain_rule([node]), maxlen=0)
 
 
 def _start(order: list[Value], extra: Sequence[Value], seed: Scalar, create_graph: bool) -> list[tuple[Value, Any]]:

@@ -17,6 +17,11 @@ class DomainError(ValueError):
         super().__init__(f"{op}({shown}): {reason}")
 
 
+class DivisionByZeroError(DomainError, ZeroDivisionError):
+    """``x / 0`` or ``0 ** -1``: a ``DomainError`` that is also Python's ``ZeroDivisionError``,
+    so code written for floats (``except ZeroDivisionError``) catches it as before."""
+
+
 class OverflowInOpError(OverflowError):
     """An operation's exact result is too large for a float (``exp(1000)``)."""
 

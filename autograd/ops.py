@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autograd.errors import DomainError, OverflowInOpError
+from autograd.errors import DivisionByZeroError, DomainError, OverflowInOpError
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +79,13 @@ def _log(x: Any) -> Any:
 
 def _checked_div(c: Any, a: float, b: float) -> float:
     if b == 0.0:
-        raise DomainError("div", (a, b), "division by zero")
+        raise DivisionByZeroError("div", (a, b), "division by zero")
     return a / b
 
 
 def _checked_pow(a: float, b: float, op: str = "pow") -> float:
     if a == 0.0 and b < 0.0:
-        raise DomainError(op, (a, b), "zero cannot be raised to a negative power")
+        raise DivisionByZeroError(op, (a, b), "zero cannot be raised to a negative power")
     if a < 0.0 and not float(b).is_integer():
         raise DomainError(op, (a, b), "a negative base needs an integer exponent (the result is complex)")
     try:

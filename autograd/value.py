@@ -40,40 +40,81 @@ def _as_float(data: Any) -> float:
 class Value:
     """A scalar node of the computation graph.
 
+    ``Value(data, _children=(), _op="", label=None)``: micrograd's constructor. With
+    ``_children`` and ``_op`` (``Value(-6.0, (a, b), "*")``) the Value is the result of
+    that op of the table on those inputs, checked against its forward.
+
     Attributes:
         data: the number computed by the forward pass.
         grad: ∂(output)/∂(this value), filled in by ``backward()``.
-        label: an optional name shown in reprs and graphs (``"w^(1)_21"``).
+        label: an optional name (a string) shown in reprs and graphs (``"w^(1)_21"``).
+
+    A Value you construct also takes attributes of your own (``p.m = 0.0`` for an
+    optimizer's state); the results of ops, which are most of a graph, do not.
     """
 
-    __slots__ = ("data", "grad", "_parents", "_op", "_arg", "label")
+    # _inputs: the op's inputs in order; _primitive: its Op from the table (None on a
+    # leaf); _c: the op's constant parameter (the 3 of x ** 3).
+    __slots__ = ("data", "grad", "_label", "_inputs", "_primitive", "_c")
 
-    def __init__(self, data: float, label: str | None = None) -> None:
+    def __new__(cls, *args: Any, **kwargs: Any) -> Value:
+        # A constructed Value may carry attributes (a __dict__): a subclass, so the nodes
+        # that ops make stay 80 bytes (a __dict__ costs 32 B/node on CPython 3.11-3.12).
+        return object.__new__(_OwnValue if cls is Value else cls)
+
+    def __init__(self, data: float, _children: Iterable[Value] = (), _op: str = "", label: str | None = None) -> None:
         self.data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
-        self._parents: tuple[Value, ...] = ()
-        self._op: Op | None = None
-        self._arg: Any = None
-        self.label = label
+        self._inputs: tuple[Value, ...] = ()
+        self._primitive: Op | None = None
+        self._c: Any = None
+        self._label = _checked_label(label)
+        if _children != () or _op != "":
+            from autograd.handbuilt import hand_built
+
+            self._inputs, self._primitive, self._c = hand_built(self.data, _children, _op)
+
+    @property
+    def label(self) -> str | None:
+        """The Value's name, or None."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str | None) -> None:
+        self._label = _checked_label(label)
 
     # --- graph structure -------------------------------------------------
     @property
     def parents(self) -> tuple[Value, ...]:
         """The inputs of the op that made this value, in order (empty for a leaf)."""
-        return self._parents
+        return self._inputs
+
+    @property
+    def _prev(self) -> tuple[Value, ...]:
+        """micrograd's name for ``parents`` (read-only; a tuple in order, not a set)."""
+        return self._inputs
 
     @property
     def op(self) -> Op | None:
         """The primitive that made this value, or None for a leaf (an input or parameter)."""
-        return self._op
+        return self._primitive
+
+    @property
+    def _op(self) -> str:
+        """micrograd's ``_op``: the op's symbol as a string (``"×"``, ``"**2"``), ``""`` on a leaf."""
+        op = self._primitive
+        if op is None:
+            return ""
+        return op.symbol.replace("{c}", format(self._c, "g")) if "{c}" in op.symbol else op.symbol
 
     @property
     def arg(self) -> Any:
         """The op's constant parameter (the fixed exponent of ``x ** 3``), if any."""
-        return self._arg
+        return self._c
 
     def is_leaf(self) -> bool:
-        return not self._parents
+        """Whether no op made this value (an input, a parameter or a constant)."""
+        return not self._inputs
 
     # --- arithmetic ------------------------------------------------------
     def __add__(self, other: Scalar) -> Value:
@@ -152,6 +193,19 @@ class Value:
 
         backward(self, grad)
 
+    def backward_step(self) -> None:
+        """This node's own step of the chain rule: add ``grad · ∂self/∂x`` to the ``.grad`` of each input x.
+
+        ``backward()`` is this step for every node, outputs first. Called by hand
+        (micrograd's ``o._backward()``), it lets you backpropagate one node at a time.
+        Nothing happens on a leaf.
+        """
+        from autograd.backward import backward_step
+
+        backward_step(self)
+
+    _backward = backward_step  # micrograd's name
+
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0 on this value and everything it depends on."""
         from autograd.backward import topological_order
@@ -163,14 +217,40 @@ class Value:
 _new_value = object.__new__
 
 
-def _node(data: float, parents: tuple[Value, ...], op: Op, arg: Any) -> Value:
+class _OwnValue(Value):
+    """A Value made by calling ``Value(...)``: the same, plus room for attributes of your own."""
+
+    __slots__ = ("__dict__",)
+
+
+def _checked_label(label: Any) -> str | None:
+    if label is None or label == "":
+        return None  # micrograd's default label is ""
+    if not isinstance(label, str):
+        raise TypeError(f"a Value's label must be a string, got {type(label).__name__} {label!r}")
+    return label
+
+
+def _constant(data: float) -> Value:
+    """A leaf for a number an op was given, or a result under ``no_grad``."""
+    v = _new_value(Value)
+    v.data = data if type(data) is float else _as_float(data)
+    v.grad = 0.0
+    v._inputs = ()
+    v._primitive = None
+    v._c = None
+    v._label = None
+    return v
+
+
+def _node(data: float, inputs: tuple[Value, ...], op: Op, c: Any) -> Value:
     v = _new_value(Value)
     v.data = data
     v.grad = 0.0
-    v._parents = parents
-    v._op = op
-    v._arg = arg
-    v.label = None
+    v._inputs = inputs
+    v._primitive = op
+    v._c = c
+    v._label = None
     return v
 
 
@@ -188,17 +268,17 @@ def apply(op: Op, *inputs: Scalar, arg: Any = None) -> Value:
         DomainError: an input is outside the op's domain (``log(0)``).
         OverflowInOpError: finite inputs give a result too large for a float.
     """
-    if set(map(type, inputs)) != _ONLY_VALUES:  # C-speed check: a neuron's dot has 2n+1 inputs
-        inputs = tuple(x if isinstance(x, Value) else Value(x) for x in inputs)
+    if not set(map(type, inputs)) <= _VALUES:  # C-speed check: a neuron's dot has 2n+1 inputs
+        inputs = tuple(x if isinstance(x, Value) else _constant(x) for x in inputs)
     data = op.forward(arg, *map(_data, inputs))
     if data - data != 0.0:  # inf or nan
         _overflow(op, arg, *inputs)
     if not _grad_enabled.get():
-        return Value(data)
+        return _constant(data)
     return _node(data, inputs, op, arg)
 
 
-_ONLY_VALUES = {Value}
+_VALUES = {Value, _OwnValue}
 _data = operator.attrgetter("data")
 
 
@@ -206,39 +286,39 @@ _data = operator.attrgetter("data")
 # graph (about 5x faster than the generic *args version; see bench/).
 def _binary(op: Op, a: Scalar, b: Scalar) -> Value:
     if type(a) is not Value:
-        a = a if isinstance(a, Value) else Value(a)
+        a = a if isinstance(a, Value) else _constant(a)
     if type(b) is not Value:
-        b = b if isinstance(b, Value) else Value(b)
+        b = b if isinstance(b, Value) else _constant(b)
     data = op.forward(None, a.data, b.data)
     if data - data != 0.0:  # inf or nan
         _overflow(op, None, a, b)
     if not _grad_enabled.get():
-        return Value(data)
+        return _constant(data)
     v = _new_value(Value)
     v.data = data
     v.grad = 0.0
-    v._parents = (a, b)
-    v._op = op
-    v._arg = None
-    v.label = None
+    v._inputs = (a, b)
+    v._primitive = op
+    v._c = None
+    v._label = None
     return v
 
 
 def _unary(op: Op, a: Scalar, arg: Any = None) -> Value:
     if type(a) is not Value:
-        a = a if isinstance(a, Value) else Value(a)
+        a = a if isinstance(a, Value) else _constant(a)
     data = op.forward(arg, a.data)
     if data - data != 0.0:  # inf or nan
         _overflow(op, arg, a)
     if not _grad_enabled.get():
-        return Value(data)
+        return _constant(data)
     v = _new_value(Value)
     v.data = data
     v.grad = 0.0
-    v._parents = (a,)
-    v._op = op
-    v._arg = arg
-    v.label = None
+    v._inputs = (a,)
+    v._primitive = op
+    v._c = arg
+    v._label = None
     return v
 
 

@@ -3,6 +3,10 @@
 ``MLP(2, [16, 16, 1])`` is micrograd's call; losses, optimizers, toy data, a
 training loop, JSON saving and a PyTorch export are built around it.
 PyTorch stays optional: ``to_torch`` imports it only when called.
+The δ check is a sub-package of its own, ``nn.deltacheck`` (its docstring lists
+the pipeline); ``check_deltas``, ``Rules``, ``RULE_SETS``, ``rules_named`` and
+``DeltaReport`` are re-exported here. Depends on ``autograd`` only: the command
+line that also draws lives in the ``deltagrad`` package.
 """
 
 try:  # the import name `autograd` is also HIPS autograd's: say so instead of a puzzling ImportError

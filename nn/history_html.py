@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from typing import Protocol
 
-LOSS_COLOR, ACCURACY_COLOR = "#0072B2", "#E69F00"  # Okabe–Ito blue and orange
+LOSS_COLOR, ACCURACY_COLOR = "#0072b2", "#e69f00"  # Okabe–Ito blue and orange
 WIDTH, HEIGHT, PAD = 360.0, 120.0, 34.0
 
 

@@ -45,7 +45,7 @@ def to_dict(model: MLP) -> dict[str, Any]:
     if not isinstance(model, MLP):
         raise TypeError(f"save() needs an MLP, got {type(model).__name__}")
     layers = []
-    for l in range(1, len(model.layers) + 1):  # noqa: E741 - the notes' layer index
+    for l in range(1, len(model.layers) + 1):
         entry: dict[str, Any] = {"W": model.weight_matrix(l).tolist()}
         if model.bias:
             entry["b"] = model.bias_vector(l).tolist()  # type: ignore[union-attr]
@@ -128,7 +128,7 @@ def from_dict(data: Any) -> MLP:
     full = [n_inputs, *sizes]
     keys = '"W" and "b"' if bias else '"W"'
     weights, biases = [], []
-    for l, entry in enumerate(layers, start=1):  # noqa: E741
+    for l, entry in enumerate(layers, start=1):
         if not isinstance(entry, dict):
             raise ValueError(f"layers[{l - 1}] must be an object with {keys}")
         weights.append(_matrix(entry.get("W"), (full[l - 1], full[l]), f"W^({l})"))
@@ -138,7 +138,7 @@ def from_dict(data: Any) -> MLP:
             raise ValueError(f'layers[{l - 1}] has "b" but the architecture says bias=false')
     # Everything is checked (and the sizes match the data, so they are sane): build and fill.
     model = MLP(n_inputs, sizes, activation=activation, bias=bias, seed=0, output_activation=output_activation)
-    for l, W in enumerate(weights, start=1):  # noqa: E741
+    for l, W in enumerate(weights, start=1):
         model.set_weight_matrix(l, W)
         if bias:
             model.set_bias_vector(l, biases[l - 1])

@@ -96,7 +96,7 @@ class MLP(Module):
                 init=init,
                 seed=rng,
             )
-            for l in range(1, len(sizes))  # noqa: E741 - l is the notes' layer index
+            for l in range(1, len(sizes))
         ]
 
     @property
@@ -139,16 +139,17 @@ class MLP(Module):
         return a
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        """``(label, Value)`` for every parameter, layer by layer (``w^(l)_ij``, ``b^(l)_j``)."""
         for layer in self.layers:
             yield from layer.named_parameters()
 
     # --- the notes' matrices -------------------------------------------
-    def _layer(self, l: int) -> Layer:  # noqa: E741
+    def _layer(self, l: int) -> Layer:
         if isinstance(l, bool) or not isinstance(l, int) or not 1 <= l <= len(self.layers):
             raise IndexError(f"layer must be an int from 1 to {len(self.layers)} (layer 0 is the input), got {l!r}")
         return self.layers[l - 1]
 
-    def weight_matrix(self, l: int, grad: bool = False) -> np.ndarray:  # noqa: E741
+    def weight_matrix(self, l: int, grad: bool = False) -> np.ndarray:
         """``W^(l)``: an ``n_{l-1} × n_l`` array whose entry ``[i-1, j-1]`` is ``w^(l)_ij``.
 
         With ``grad=True``, the same shape filled with each weight's ``.grad``: after
@@ -157,7 +158,8 @@ class MLP(Module):
         field = "grad" if grad else "data"
         return np.array([[getattr(w, field) for w in n.w] for n in self._layer(l).neurons], dtype=np.float64).T
 
-    def set_weight_matrix(self, l: int, W: np.ndarray) -> None:  # noqa: E741
+    def set_weight_matrix(self, l: int, W: np.ndarray) -> None:
+        """Set ``W^(l)`` from an ``n_{l-1} × n_l`` array of finite numbers."""
         layer = self._layer(l)
         W = np.asarray(W, dtype=np.float64)
         expected = (len(layer.neurons[0].w), len(layer.neurons))
@@ -169,13 +171,14 @@ class MLP(Module):
             for i, w in enumerate(neuron.w):
                 w.data = float(W[i, j])
 
-    def bias_vector(self, l: int, grad: bool = False) -> np.ndarray | None:  # noqa: E741
+    def bias_vector(self, l: int, grad: bool = False) -> np.ndarray | None:
         """``b^(l)`` as an ``n_l`` array (its ``.grad`` with ``grad=True``), or None without biases."""
         layer = self._layer(l)
         field = "grad" if grad else "data"
         return np.array([getattr(n.b, field) for n in layer.neurons]) if self.bias else None
 
-    def set_bias_vector(self, l: int, b: np.ndarray) -> None:  # noqa: E741
+    def set_bias_vector(self, l: int, b: np.ndarray) -> None:
+        """Set ``b^(l)`` from ``n_l`` finite numbers (the MLP must have biases)."""
         layer = self._layer(l)
         if not self.bias:
             raise ValueError("this MLP was built with bias=False: it has no b^(l) to set")
@@ -192,7 +195,7 @@ class MLP(Module):
     def _repr_html_(self) -> str:
         """One row per layer in the notes' notation: sizes, σ, the shape of W⁽ˡ⁾, parameters."""
         rows = []
-        for l, layer in enumerate(self.layers, start=1):  # noqa: E741
+        for l, layer in enumerate(self.layers, start=1):
             n_in, n_out = len(layer.neurons[0].w), len(layer.neurons)
             sup = typeset(f"W^({l})")
             sigma = f"{self.output_activation} (output)" if l == len(self.layers) else self.activation

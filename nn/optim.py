@@ -54,10 +54,12 @@ class Optimizer:
 
     @property
     def lr(self) -> float:
+        """The learning rate; setting it checks it is a positive number."""
         return self._lr
 
     @lr.setter
     def lr(self, value: float) -> None:
+        """None"""
         self._lr = check_positive("lr", value)
 
     def zero_grad(self) -> None:
@@ -66,6 +68,7 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
+        """Update every parameter from its ``.grad``."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -92,6 +95,7 @@ class SGD(Optimizer):
         self._velocity: list[float] | None = None
 
     def step(self) -> None:
+        """``p ← p − lr · grad`` (with momentum and weight decay when set)."""
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         if not mu:
             for p in self.parameters:
@@ -134,6 +138,7 @@ class Adam(Optimizer):
         self._v = [0.0] * len(self.parameters)
 
     def step(self) -> None:
+        """One Adam update with bias-corrected first and second moments."""
         self.t += 1
         b1, b2, wd = self.beta1, self.beta2, self.weight_decay
         step_size = self.lr / (1.0 - b1**self.t)

@@ -38,6 +38,7 @@ class Grouping:
 
 
 def group(order: list[Value], used_by: dict[Value, list[Value]]) -> Grouping:
+    """Fold each neuron's values into one group seeded by its ``z`` (and the loss into one)."""
     index = {v: k for k, v in enumerate(order)}
     notes = {v: parse_label(v.label) for v in order}
     group_of: dict[Value, Group] = {}

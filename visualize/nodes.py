@@ -52,6 +52,7 @@ class Style:
             raise ValueError(f"digits must be an int from 1 to 17, got {self.digits!r}")
 
     def number(self, x: float) -> str:
+        """``x`` to this style's significant digits."""
         return number(x, self.digits)
 
 
@@ -61,6 +62,7 @@ def plain(text: str) -> str:
 
 
 def cell(content: str, **attrs: str) -> str:
+    """One HTML-like table cell, attributes upper-cased and escaped."""
     extra = "".join(f' {k.upper()}="{html.escape(str(v))}"' for k, v in attrs.items() if v is not None)
     return f"<TD{extra}>{content}</TD>"
 
@@ -170,6 +172,7 @@ def op_symbol(v: Value, style: Style) -> str:
 
 
 def op_node(v: Value, style: Style, active: bool = False) -> dict[str, str]:
+    """The DOT attributes of an op's node: its symbol, with its derivative as tooltip."""
     attrs = {
         "shape": "ellipse",
         "label": plain(op_symbol(v, style)),

@@ -21,7 +21,7 @@ class Status:
     meaning: str
 
 
-BLUE, VERMILLION, ORANGE, GREY = "#0072B2", "#D55E00", "#E69F00", "#7a7a7a"
+BLUE, VERMILLION, ORANGE, GREY = "#0072b2", "#d55e00", "#e69f00", "#7a7a7a"  # lower case, as Graphviz writes them
 
 STATUS: dict[str, Status] = {
     "ok": Status(BLUE, "✓", "formula agrees with autograd"),

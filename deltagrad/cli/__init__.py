@@ -35,6 +35,7 @@ def layer_sizes(text: str, option: str = "--layers", example: str = "2,16,16,1")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``deltagrad`` parser, with one subparser per subcommand module."""
     parser = argparse.ArgumentParser(
         prog="deltagrad",
         description="Check hand-derived backpropagation (the δ equations) against automatic differentiation.",
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``deltagrad`` with ``argv``; returns the exit code (0 ok, 1 a failed check, 2 bad input)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):

@@ -18,6 +18,7 @@ from nn.mlp import ACTIVATIONS
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``deltagrad check`` and its options."""
     names = ", ".join(RULE_SETS)
     p = subparsers.add_parser(
         "check",
@@ -69,6 +70,7 @@ def list_rules() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check the rules on a seeded random network: 0 if all agree, 1 if not."""
     if args.rules == "list":
         print(list_rules())
         return 0

@@ -25,6 +25,7 @@ from nn.train import accuracy, fit
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``deltagrad demo`` and its options."""
     p = subparsers.add_parser(
         "demo",
         help="train on two moons, check the δ equations (correct and as written), draw the results",
@@ -46,6 +47,7 @@ def _heading(text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Train, check the correct and the as-written rules, draw: 0 when both verdicts are as expected."""
     if args.epochs < 1 or args.samples < 1:
         raise UsageError("--epochs and --samples must be positive")
     out = Path(args.out)

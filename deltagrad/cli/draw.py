@@ -33,6 +33,7 @@ from visualize import (
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``deltagrad draw`` and its options."""
     p = subparsers.add_parser(
         "draw",
         help="draw the graph of an expression or a small MLP, with values and gradients (Graphviz)",
@@ -86,6 +87,7 @@ def parse_values(items: list[str]) -> dict[str, float]:
 
 
 def expression_graph(args: argparse.Namespace) -> Value:
+    """Parse the expression at the given values and run backward on it."""
     try:
         root = parse(args.expression, parse_values(args.at))
     except ExpressionError as exc:
@@ -126,6 +128,7 @@ def mlp_graph(args: argparse.Namespace) -> tuple[Value, dict, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Draw the graph to a file, or print its DOT text: 0, or 1 when a ``--check`` fails."""
     if (args.expression is None) == (args.mlp is None):
         raise UsageError('give an expression ("tanh(x*w + b)" --at x=0.5,…) or --mlp SIZES, not both or neither')
     if args.mlp is None and args.check:

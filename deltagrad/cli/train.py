@@ -22,6 +22,7 @@ from nn.train import accuracy, fit
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``deltagrad train`` and its options."""
     p = subparsers.add_parser(
         "train",
         help="train an MLP on a toy dataset (moons, circles, spirals, xor, blobs)",
@@ -81,6 +82,7 @@ def _check(args: argparse.Namespace) -> tuple[str, list[int]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Train a network on a built-in dataset, report its accuracy, save it if asked."""
     loss, sizes = _check(args)
     options: dict[str, object] = {}
     if args.noise is not None:

@@ -10,7 +10,7 @@
    ``Loss = Σ_i L_i``), and fourth-order central differences of its loss, held in a
    ``FiniteDifferenceCache`` when the caller wants them reused.
 4. **comparison** (``quantity.py``): each ``δ^(l)``, ``∂L/∂W^(l)``, ``∂L/∂b^(l)`` is a ``Quantity``
-   addressed by a ``Key(kind, layer)``, compared entry by entry under ``Tolerances``.
+   addressed by a ``Key(kind, layer)`` (``keys.py``), compared entry by entry under ``Tolerances``.
 5. **diagnosis** (``diagnose.py``): names the mistake of a failing rule (a lost factor 2, σ' at the
    wrong layer, a transposed product, …) or marks the quantity as inheriting a wrong δ from above.
 6. **report** (``report.py``): ``DeltaReport``, the findings as data (``to_dict``, ``to_json``) and
@@ -18,14 +18,17 @@
 7. **rendering** (``render.py``): the report as a terminal table or as HTML for Jupyter.
 
 ``check.py`` joins the steps; ``cases.py`` makes seeded random networks to check
-(``deltagrad check`` runs on one). Dependencies point down this list and to ``nn`` and
-``autograd``; nothing here imports ``visualize``.
+(``deltagrad check`` runs on one). These files import one another without a cycle
+(``render`` reads a report through a Protocol, so ``report`` → ``render`` is one way;
+``tests/test_layout.py`` checks it), and beyond them only ``nn`` and ``autograd``:
+nothing here imports ``visualize``.
 """
 
 from nn.deltacheck.cases import random_case
 from nn.deltacheck.check import check_deltas
+from nn.deltacheck.keys import Key, Kind
 from nn.deltacheck.oracles import DELTA_LOSSES, FiniteDifferenceCache
-from nn.deltacheck.quantity import Key, Kind, Quantity, Tolerances
+from nn.deltacheck.quantity import Quantity, Tolerances
 from nn.deltacheck.report import DeltaReport
 from nn.deltacheck.rules import CORRECT, ERRATA, NOTES_AS_WRITTEN, RULE_SETS, Erratum, Rules, rules_named
 

@@ -28,7 +28,7 @@ def random_case(
     rng = np.random.default_rng(seed)
     model = MLP(sizes[0], sizes[1:], activation=activation, bias=bias, seed=seed)
     if bias:
-        for l, n in enumerate(sizes[1:], start=1):  # noqa: E741
+        for l, n in enumerate(sizes[1:], start=1):
             model.set_bias_vector(l, rng.normal(0.0, 0.5, size=n))
     X = rng.normal(size=(samples, sizes[0]))
     if loss == "cross-entropy":

@@ -23,8 +23,9 @@ import numpy as np
 
 from nn.deltacheck import equations
 from nn.deltacheck.diagnose import NO_FINDING, Context, diagnose
+from nn.deltacheck.keys import Key, Kind
 from nn.deltacheck.oracles import DELTA_LOSSES, FiniteDifferenceCache, autograd_side, finite_differences, loss_name
-from nn.deltacheck.quantity import Key, Kind, Quantity, Tolerances
+from nn.deltacheck.quantity import Quantity, Tolerances
 from nn.deltacheck.report import DeltaReport
 from nn.deltacheck.rules import Rules, rules_named
 from nn.mlp import MLP
@@ -94,7 +95,7 @@ def _formula_sides(
     m, N, n = passes[0].m, len(passes), [len(a) for a in passes[0].a]
     chain, local = _Side({}, {}), _Side({}, {})
 
-    def per_sample(l: int, rule: Callable, args: Callable[[int], tuple]) -> np.ndarray:  # noqa: E741
+    def per_sample(l: int, rule: Callable, args: Callable[[int], tuple]) -> np.ndarray:
         """δ^(l) of every sample, stacked N × n_l."""
         try:
             value = np.array([_call(rule, f"δ^({l})", *args(s)) for s in range(N)])
@@ -104,7 +105,7 @@ def _formula_sides(
 
     def summed(key: Key, deltas: dict[Key, np.ndarray]) -> np.ndarray:
         """∂L/∂W^(l) or ∂L/∂b^(l), summed over the samples, from the δ^(l) in ``deltas``."""
-        l, weight, what = key.layer, key.kind is Kind.WEIGHT, key.symbol  # noqa: E741
+        l, weight, what = key.layer, key.kind is Kind.WEIGHT, key.symbol
         rule = rules.weight_gradient if weight else rules.bias_gradient
         if Key(Kind.DELTA, l) not in deltas:
             raise _RuleProblem(f"not computed: δ^({l}) could not be")
@@ -114,7 +115,7 @@ def _formula_sides(
             raise _RuleProblem(f"the rule for {what} gave inconsistent shapes: {exc}") from exc
         return _shaped(np.asarray(value), (n[l - 1], n[l]) if weight else (n[l],), what)
 
-    def recursion(l: int, deltas: dict[Key, np.ndarray]) -> np.ndarray:  # noqa: E741
+    def recursion(l: int, deltas: dict[Key, np.ndarray]) -> np.ndarray:
         """δ^(l) from δ^(l+1) in ``deltas``: the chained one, or autograd's."""
         above = Key(Kind.DELTA, l + 1)
         if above not in deltas:
@@ -124,7 +125,7 @@ def _formula_sides(
     output_rule = rules.output_delta(loss)
     for side in (chain, local):  # the output delta needs no δ from anywhere: both sides are the same
         side.run(Key(Kind.DELTA, m), lambda: per_sample(m, output_rule, lambda s: (passes[s].z[m], Y[s])))
-    for l in range(m, 0, -1):  # noqa: E741
+    for l in range(m, 0, -1):
         if l < m:
             chain.run(Key(Kind.DELTA, l), lambda layer=l: recursion(layer, chain.values))
             local.run(Key(Kind.DELTA, l), lambda layer=l: recursion(layer, ag))
@@ -182,7 +183,7 @@ def check_deltas(
     chain, local = _formula_sides(passes, Y, loss, rules, ag)
 
     quantities = []
-    for l in range(len(W) - 1, 0, -1):  # noqa: E741 - from the output down, as the notes do
+    for l in range(len(W) - 1, 0, -1):  # from the output down, as the notes do
         layer = model.layers[l - 1]
         for key in (Key(kind, l) for kind in Kind):
             if key not in ag:

@@ -19,7 +19,8 @@ import numpy as np
 
 from nn.deltacheck import equations
 from nn.deltacheck.equations import Pass
-from nn.deltacheck.quantity import Key, Kind, Quantity
+from nn.deltacheck.keys import Key, Kind
+from nn.deltacheck.quantity import Quantity
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Context:
     autograd: dict[Key, np.ndarray]
     model_sigma_prime: Callable[[np.ndarray], np.ndarray]
 
-    def stacked(self, what: str, l: int) -> np.ndarray:  # noqa: E741
+    def stacked(self, what: str, l: int) -> np.ndarray:
         """``z^(l)`` or ``a^(l)`` of every sample, N × n_l."""
         return np.array([getattr(p, what)[l] for p in self.passes])
 
@@ -106,7 +107,7 @@ def _output_templates(ctx: Context) -> list[tuple[str, np.ndarray]]:
 
 
 def _recursion_templates(q: Quantity, ctx: Context) -> list[tuple[str, np.ndarray]]:
-    l, sizes = q.layer, [len(a) for a in ctx.passes[0].a]  # noqa: E741
+    l, sizes = q.layer, [len(a) for a in ctx.passes[0].a]
     V = np.array([p.W[l + 1] @ d for p, d in zip(ctx.passes, ctx.autograd[Key(Kind.DELTA, l + 1)], strict=True)])
     templates = [("", ctx.model_sigma_prime(ctx.stacked("z", l)) * V), (f"σ'(z^({l})) ⊙ is missing", V)]
     for k in range(1, len(sizes)):
@@ -132,7 +133,7 @@ def _recursion_templates(q: Quantity, ctx: Context) -> list[tuple[str, np.ndarra
 
 def _mask_words(F: np.ndarray, q: Quantity, ctx: Context) -> str | None:
     """δ that differs from autograd only in which entries are zeroed: a wrong ReLU mask."""
-    l = q.layer  # noqa: E741
+    l = q.layer
     V = np.array([p.W[l + 1] @ d for p, d in zip(ctx.passes, ctx.autograd[Key(Kind.DELTA, l + 1)], strict=True)])
     tol = 1e-9 * max(float(np.max(np.abs(V), initial=0.0)), 1e-300)
     if F.shape == V.shape and np.all((np.abs(F) <= tol) | (np.abs(F - V) <= tol)):
@@ -145,7 +146,7 @@ def _mask_words(F: np.ndarray, q: Quantity, ctx: Context) -> str | None:
 
 def _weight_templates(q: Quantity, ctx: Context, shape: tuple[int, ...]) -> list[tuple[str, np.ndarray]]:
     """Every combination of the known outer-product mistakes that has the formula's shape."""
-    l, sigma = q.layer, ctx.passes[0].sigma  # noqa: E741
+    l, sigma = q.layer, ctx.passes[0].sigma
     A, D = ctx.stacked("a", l - 1), ctx.autograd[Key(Kind.DELTA, l)]
     a_forms = [("", A)]
     if l == 1:

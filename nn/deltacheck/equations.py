@@ -34,15 +34,18 @@ def relu_prime(z: Array) -> Array:
 
 
 def sigmoid(z: Array) -> Array:
+    """σ(x) = 1 / (1 + e^(−x))."""
     return 0.5 * (1.0 + np.tanh(0.5 * z))  # the same function as 1/(1+e^-z), without overflow
 
 
 def sigmoid_prime(z: Array) -> Array:
+    """σ'(x) = σ(x)(1 − σ(x))."""
     s = sigmoid(z)
     return s * (1.0 - s)
 
 
 def tanh_prime(z: Array) -> Array:
+    """tanh'(x) = 1 − tanh²(x)."""
     return 1.0 - np.tanh(z) ** 2
 
 
@@ -79,8 +82,8 @@ class Pass:
 def network_weights(model) -> tuple[list[Array | None], list[Array | None]]:  # model: nn.MLP
     """``W^(1)…W^(m)`` and ``b^(1)…b^(m)`` of an ``nn.MLP`` (index 0 is None; b is None without biases)."""
     m = len(model.sizes) - 1
-    W = [None] + [model.weight_matrix(l) for l in range(1, m + 1)]  # noqa: E741
-    b = [None] + [model.bias_vector(l) for l in range(1, m + 1)]  # noqa: E741
+    W = [None] + [model.weight_matrix(l) for l in range(1, m + 1)]
+    b = [None] + [model.bias_vector(l) for l in range(1, m + 1)]
     return W, b
 
 
@@ -95,7 +98,7 @@ def forward(
     m = len(W) - 1
     z: list[Array | None] = [None]
     a: list[Array] = [np.asarray(x, dtype=np.float64)]
-    for l in range(1, m + 1):  # noqa: E741 - l is the notes' layer index
+    for l in range(1, m + 1):
         zl = W[l].T @ a[l - 1] + (b[l] if b[l] is not None else 0.0)
         z.append(zl)
         a.append(zl if l == m else sigma(zl))
@@ -120,17 +123,17 @@ def output_delta_cross_entropy(z: Array, y: Array) -> Array:
 
 
 # --- backward: δ layer by layer, then the gradients ----------------------------
-def backward_delta(p: Pass, l: int, delta: Array) -> Array:  # noqa: E741
+def backward_delta(p: Pass, l: int, delta: Array) -> Array:
     """δ^(l-1) = σ'(z^(l-1)) ⊙ W^(l) δ^(l)."""
     return p.sigma_prime(p.z[l - 1]) * (p.W[l] @ delta)
 
 
-def weight_gradient(p: Pass, l: int, delta: Array) -> Array:  # noqa: E741
+def weight_gradient(p: Pass, l: int, delta: Array) -> Array:
     """∂L/∂W^(l) = a^(l-1) (δ^(l))ᵀ, an n_{l-1} × n_l matrix (one sample)."""
     return np.outer(p.a[l - 1], delta)
 
 
-def bias_gradient(p: Pass, l: int, delta: Array) -> Array:  # noqa: E741
+def bias_gradient(p: Pass, l: int, delta: Array) -> Array:
     """∂L/∂b^(l) = δ^(l) (one sample)."""
     return delta
 
@@ -144,7 +147,7 @@ def deltas(
     """``[None, δ^(1), …, δ^(m)]`` for one sample: the output delta, then the recursion down."""
     d: list[Array | None] = [None] * (p.m + 1)
     d[p.m] = output_delta(p.z[p.m], y)
-    for l in range(p.m, 1, -1):  # noqa: E741
+    for l in range(p.m, 1, -1):
         d[l - 1] = backward(p, l, d[l])
     return d
 
@@ -163,6 +166,6 @@ def gradients(
     for x, y in zip(X, Y, strict=True):
         p = forward(W, b, x, sigma, sigma_prime)
         d = deltas(p, y, output_delta)
-        for l in range(1, p.m + 1):  # noqa: E741
+        for l in range(1, p.m + 1):
             total[l] += weight_gradient(p, l, d[l])
     return total

@@ -16,7 +16,7 @@ import numpy as np
 import autograd
 from autograd import Value
 from nn import losses
-from nn.deltacheck.quantity import Key, Kind
+from nn.deltacheck.keys import Key, Kind
 from nn.losses import reduce
 from nn.mlp import MLP
 
@@ -43,7 +43,7 @@ def autograd_side(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str) -> tuple[
     total = reduce([losses.get_loss(loss)(t.output, list(y)) for t, y in zip(traces, Y, strict=True)], "sum")
     total.backward()
     values: dict[Key, np.ndarray] = {}
-    for l in range(1, len(model.layers) + 1):  # noqa: E741
+    for l in range(1, len(model.layers) + 1):
         values[Key(Kind.DELTA, l)] = np.array([[z.grad for z in t.z[l]] for t in traces])
         values[Key(Kind.WEIGHT, l)] = model.weight_matrix(l, grad=True)
         if model.bias:

@@ -29,10 +29,12 @@ class ReportLike(Protocol):
     tolerances: Tolerances
 
     @property
-    def passed(self) -> bool: ...
+    def passed(self) -> bool:
+        """Every quantity agrees."""
 
     @property
-    def first_failing_layer(self) -> int | None: ...
+    def first_failing_layer(self) -> int | None:
+        """The first layer from the output where the formulas diverge, or None."""
 
 
 MAX_ENTRIES = 12
@@ -146,7 +148,7 @@ def render_text(report: ReportLike, color: bool = False) -> str:
     return "\n".join(lines)
 
 
-HTML_COLORS = {"ok": "#0072B2", "fail": "#D55E00"}
+HTML_COLORS = {"ok": "#0072b2", "fail": "#d55e00"}
 """Okabe–Ito blue (agree) and vermillion (disagree), as ``visualize.palette`` (a test keeps them equal)."""
 GLYPHS = {"ok": "✓", "fail": "✗"}
 

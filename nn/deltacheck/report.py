@@ -14,11 +14,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value
-from nn.deltacheck.quantity import Kind, Quantity, Tolerances
+from nn.deltacheck.keys import Kind
+from nn.deltacheck.quantity import Quantity, Tolerances
 from nn.deltacheck.render import render_html, render_text
 from nn.deltacheck.rules import Rules
 
 __all__ = ["DeltaReport", "Quantity", "Tolerances"]
+
+
+STATUS_COLORS = {"ok": "#0072b2", "fail": "#d55e00", "start": "#d55e00", "kink": "#e69f00"}
+"""The colour of an annotated node by its entry's status: Okabe and Ito's blue (agree), vermillion (disagree;
+``start`` where the error is the quantity's own) and orange (a kink), apart under every common colour-vision
+deficiency. ``visualize.palette`` draws the same colours with a glyph each (a test keeps the two equal)."""
 
 
 def _plain(x: Any) -> Any:
@@ -52,6 +59,7 @@ class DeltaReport:
 
     @property
     def passed(self) -> bool:
+        """Every quantity of every layer agrees (the report is truthy then)."""
         return all(q.passed for q in self.quantities)
 
     def __bool__(self) -> bool:
@@ -72,6 +80,7 @@ class DeltaReport:
 
     @property
     def kinks(self) -> list[dict[str, Any]]:
+        """Every entry at a ReLU kink: compared with autograd only."""
         return [{"quantity": q.symbol, **e} for q in self.quantities for e in q.entries() if e["status"] == "kink"]
 
     def quantity(self, kind: Kind | str, layer: int) -> Quantity:
@@ -122,9 +131,10 @@ class DeltaReport:
         tip += {"ok": "", "fail": " — disagree", "kink": " — at a ReLU kink: not checkable by differences"}[status]
         if status == "fail" and not q.inherited:  # this quantity's own rule is wrong: the error starts here
             status, tip = "start", tip + " (the error starts here: the quantities it is computed from agree)"
-        return {"text": text, "status": status, "tooltip": tip}
+        return {"text": text, "status": status, "color": STATUS_COLORS[status], "tooltip": tip}
 
     def to_dict(self) -> dict[str, Any]:
+        """The whole report as plain data (what ``to_json`` writes; NaN and inf become null)."""
         return _plain(
             {
                 "passed": self.passed,
@@ -141,6 +151,7 @@ class DeltaReport:
         )
 
     def to_json(self, indent: int | None = 2) -> str:
+        """``to_dict()`` as JSON text (Unicode kept: δ, ∂)."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def render(self, color: bool = False) -> str:

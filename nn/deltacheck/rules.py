@@ -65,32 +65,32 @@ def output_delta_garbled_cross_entropy(z: Array, y: Array) -> Array:
     return (p - y) / p
 
 
-def backward_delta_slipped_indices(p: Pass, l: int, delta_l: Array) -> Array:  # noqa: E741
+def backward_delta_slipped_indices(p: Pass, l: int, delta_l: Array) -> Array:
     """δ^(j-1) = σ'(z^(i-1)) W^(i) δ^(j) with the slipped index read as i − 1 = j: σ' of the wrong layer, z^(l)."""
     return p.sigma_prime(p.z[l]) * (p.W[l] @ delta_l)
 
 
-def _a_as_written(p: Pass, l: int) -> Array:  # noqa: E741
+def _a_as_written(p: Pass, l: int) -> Array:
     # The notes write σ(z_i^(j-1)) for a_i^(j-1); at the first layer that reads σ(z^(0)), i.e. σ(x).
     return p.sigma(p.z[l - 1]) if l > 1 else p.sigma(p.a[0])
 
 
-def weight_gradient_first_layer_activation(p: Pass, l: int, delta_l: Array) -> Array:  # noqa: E741
+def weight_gradient_first_layer_activation(p: Pass, l: int, delta_l: Array) -> Array:
     """∂L/∂W^(l) = σ(z^(l-1)) (δ^(l))ᵀ: right for hidden layers, but gives the input x an activation σ(x)."""
     return np.outer(_a_as_written(p, l), delta_l)
 
 
-def weight_gradient_uncollapsed_sum(p: Pass, l: int, delta_l: Array) -> Array:  # noqa: E741
+def weight_gradient_uncollapsed_sum(p: Pass, l: int, delta_l: Array) -> Array:
     """∂L/∂w_ik^(l) = Σ_k δ_k^(l) a_i^(l-1): the sum over k kept, though only the term t = k is non-zero."""
     return np.outer(p.a[l - 1], np.full_like(delta_l, delta_l.sum()))
 
 
-def weight_gradient_transposed(p: Pass, l: int, delta_l: Array) -> Array:  # noqa: E741
+def weight_gradient_transposed(p: Pass, l: int, delta_l: Array) -> Array:
     """∂L/∂W^(l) = δ^(l) (a^(l-1))ᵀ: an n_l × n_{l-1} matrix, the transpose of the gradient."""
     return np.outer(delta_l, p.a[l - 1])
 
 
-def weight_gradient_as_written(p: Pass, l: int, delta_l: Array) -> Array:  # noqa: E741
+def weight_gradient_as_written(p: Pass, l: int, delta_l: Array) -> Array:
     """The notes' last lines together: Σ_k δ_k^(j) σ(z_i^(j-1)), assembled as the n_j × n_{j-1} matrix δ aᵀ."""
     return np.outer(np.full_like(delta_l, delta_l.sum()), _a_as_written(p, l))
 

@@ -201,7 +201,7 @@ def test_weight_matrix_with_grad_is_dL_dW_in_the_notes_shape() -> None:
     model = MLP(3, [4, 2], seed=5)
     loss = squared_error(model([0.3, -0.7, 1.1]), [0.5, -0.5])
     loss.backward()
-    for l, layer in enumerate(model.layers, start=1):  # noqa: E741
+    for l, layer in enumerate(model.layers, start=1):
         G = model.weight_matrix(l, grad=True)
         assert G.shape == model.weight_matrix(l).shape == (model.sizes[l - 1], model.sizes[l])
         for j, neuron in enumerate(layer.neurons):

@@ -8,12 +8,14 @@ import nn
 from autograd import Value, gradcheck
 from autograd import gradcheck_report as gradcheck_html
 from nn.deltacheck import render as report_html
+from nn.deltacheck import report as delta_report
 from tests.visualize.conftest import needs_dot
 from visualize import draw
 from visualize.palette import STATUS_COLORS
 
 
 def test_every_html_report_uses_the_drawings_palette() -> None:
+    assert delta_report.STATUS_COLORS == STATUS_COLORS, "the δ check's annotations colour as visualize draws"
     for colours in (gradcheck_html.HTML_COLORS, report_html.HTML_COLORS):
         assert colours["ok"] == STATUS_COLORS["ok"] and colours["fail"] == STATUS_COLORS["fail"]
     assert gradcheck_html.HTML_COLORS["kink"] == STATUS_COLORS["kink"]
