@@ -42,7 +42,9 @@ def squared_error(z: Outputs, y: Target) -> Value:
     """``L = ‖z^(m) − y‖² = Σ_k (z_k − y_k)²`` (no ½: its δ^(m) is ``2(z − y)``)."""
     zs = _outputs(z)
     ys = _targets(y, len(zs), "squared_error")
-    return autograd.sum((zk - Value(yk, _target_label(k))) ** 2 for k, (zk, yk) in enumerate(zip(zs, ys, strict=True)))
+    return autograd.sum(
+        (zk - Value(yk, label=_target_label(k))) ** 2 for k, (zk, yk) in enumerate(zip(zs, ys, strict=True))
+    )
 
 
 @functools.cache
