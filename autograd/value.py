@@ -172,7 +172,8 @@ class Value:
         from autograd.notation import typeset
 
         name = html.escape(typeset(self.label)) if self.label else "Value"
-        made = f"{html.escape(self._op.name)} of {len(self._parents)}" if self._op is not None else "a leaf"
+        op = self.op
+        made = f"{html.escape(op.name)} of {len(self.parents)}" if op is not None else "a leaf"
         return (
             f'<span style="font-family:monospace"><b>{name}</b> data {self.data!r} · grad {self.grad!r} '
             f'<span style="color:#777">({made})</span></span>'
