@@ -18,7 +18,7 @@ except ImportError as _exc:
     ) from _exc
 
 from nn.data import DATASETS, blobs, circles, make_dataset, moons, spirals, xor
-from nn.deltacheck import RULE_SETS, DeltaReport, Rules, check_deltas, rules_named
+from nn.deltacheck import RULE_SETS, BackpropOutputError, DeltaReport, Rules, check_backprop, check_deltas, rules_named
 from nn.export import to_torch
 from nn.io import ModelFileError, load, save
 from nn.losses import (
@@ -26,6 +26,7 @@ from nn.losses import (
     binary_cross_entropy,
     cross_entropy,
     get_loss,
+    half_squared_error,
     hinge,
     l2_penalty,
     reduce,
@@ -45,6 +46,7 @@ __all__ = [
     "RULE_SETS",
     "SGD",
     "Adam",
+    "BackpropOutputError",
     "DeltaReport",
     "History",
     "Layer",
@@ -57,11 +59,13 @@ __all__ = [
     "accuracy",
     "binary_cross_entropy",
     "blobs",
+    "check_backprop",
     "check_deltas",
     "circles",
     "cross_entropy",
     "fit",
     "get_loss",
+    "half_squared_error",
     "hinge",
     "l2_penalty",
     "load",

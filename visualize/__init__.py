@@ -17,7 +17,13 @@ except ImportError as _exc:
     ) from _exc
 
 from visualize.annotate import Annotation
-from visualize.errors import GraphTooLargeError, GraphvizNotFoundError, OutputPathError, UnsupportedFormatError
+from visualize.errors import (
+    GraphTooLargeError,
+    GraphvizNotFoundError,
+    LayoutError,
+    OutputPathError,
+    UnsupportedFormatError,
+)
 from visualize.graph import DEFAULT_MAX_NODES, draw
 from visualize.labels import NotesLabel, parse_label
 from visualize.output import render, to_svg
@@ -28,6 +34,7 @@ __all__ = [
     "Annotation",
     "GraphTooLargeError",
     "GraphvizNotFoundError",
+    "LayoutError",
     "NotesLabel",
     "OutputPathError",
     "UnsupportedFormatError",

@@ -41,10 +41,12 @@ def _plain(x: Any) -> Any:
 
 @dataclass(eq=False)
 class DeltaReport:
-    """The result of ``check_deltas``: print it, show it in Jupyter, serialise it, or draw it.
+    """The result of ``check_deltas`` or ``check_backprop``: print it, show it in Jupyter, serialise it, or draw it.
 
     Samples are numbered from 1, like the notes' ``x^[i]`` (and like layers and neurons).
-    ``graph_root`` is the checked loss ``Σ_i L_i``; its graph holds every sample.
+    ``graph_root`` is the checked loss (``Σ_i L_i`` unless ``reduction`` says mean); its graph
+    holds every sample. ``checked`` says what ``check_backprop`` checked (its function and layout);
+    for ``check_deltas`` it is None and ``rules`` says it.
     """
 
     quantities: list[Quantity]
@@ -56,6 +58,10 @@ class DeltaReport:
     tolerances: Tolerances
     graph_root: Value
     sample_losses: list[Value]
+    reduction: str = "sum"
+    l2: float = 0.0
+    checked: str | None = None
+    layout: str = "notes"
 
     @property
     def passed(self) -> bool:
@@ -141,7 +147,10 @@ class DeltaReport:
                 "first_failing_layer": self.first_failing_layer,
                 "model": self.model,
                 "loss": self.loss,
-                "reduction": "sum",
+                "reduction": self.reduction,
+                "l2": self.l2,
+                "layout": self.layout,
+                "checked": self.checked,
                 "n_samples": self.n_samples,
                 "rules": {"name": self.rules.name, "description": self.rules.description},
                 "tolerances": vars(self.tolerances),
@@ -163,7 +172,8 @@ class DeltaReport:
 
     def __repr__(self) -> str:
         verdict = "passed" if self.passed else f"FAILED from layer {self.first_failing_layer}"
-        return f"<DeltaReport {verdict}: rules {self.rules.name!r}, loss {self.loss!r}, {self.n_samples} samples>"
+        what = f"checked {self.checked}" if self.checked else f"rules {self.rules.name!r}"
+        return f"<DeltaReport {verdict}: {what}, loss {self.loss!r}, {self.n_samples} samples>"
 
     def _repr_html_(self) -> str:
         return render_html(self)

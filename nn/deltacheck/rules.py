@@ -7,6 +7,11 @@ line of the derivation is one keyword::
 
     mine = CORRECT.replace(output_delta_squared_error=lambda z, y: z - y)
 
+A rule may also ask for ``N``, ``reduction``, ``a`` or ``sigma_prime`` by naming them as
+parameters (``nn.deltacheck.calls``): ``lambda z, y, N: (softmax(z) - y) / N`` is the δ of a mean.
+Targets reach an output rule as the check was given them: one-hot rows, or class indices
+with ``targets="index"``.
+
 Every erratum listed in ``delta-equations.md`` is turned into the (wrong) rule
 the notes compute *as written*, so each can be switched on alone
 (``RULE_SETS["missing-factor-2"]``) or all at once (``"notes-as-written"``).
@@ -23,8 +28,8 @@ import numpy as np
 from nn.deltacheck import equations
 from nn.deltacheck.equations import Array, Pass
 
-OutputRule = Callable[[Array, Array], Array]
-"""``(z^(m), y) -> δ^(m)`` for one sample."""
+OutputRule = Callable[..., Array]
+"""``(z^(m), y) -> δ^(m)`` for one sample (plus any extras it names: ``N``, ``reduction``, ``a``, ``sigma_prime``)."""
 LayerRule = Callable[[Pass, int, Array], Array]
 """``(forward pass, l, δ^(l)) -> δ^(l-1)``, ``∂L/∂W^(l)`` or ``∂L/∂b^(l)`` for one sample."""
 
@@ -36,6 +41,8 @@ class Rules:
     name: str = "custom"
     output_delta_squared_error: OutputRule = equations.output_delta_squared_error
     output_delta_cross_entropy: OutputRule = equations.output_delta_cross_entropy
+    output_delta_half_squared_error: OutputRule = equations.output_delta_half_squared_error
+    output_delta_binary_cross_entropy: OutputRule = equations.output_delta_binary_cross_entropy
     backward_delta: LayerRule = equations.backward_delta
     weight_gradient: LayerRule = equations.weight_gradient
     bias_gradient: LayerRule = equations.bias_gradient
@@ -43,8 +50,8 @@ class Rules:
     description: str = "the user's own rules"
 
     def output_delta(self, loss: str) -> OutputRule:
-        """The output-delta rule for ``"squared-error"`` or ``"cross-entropy"``."""
-        return self.output_delta_cross_entropy if loss == "cross-entropy" else self.output_delta_squared_error
+        """The output-delta rule for a loss of ``nn.deltacheck.objective.OBJECTIVE_LOSSES``."""
+        return getattr(self, "output_delta_" + loss.replace("-", "_"))
 
     def replace(self, **changes: object) -> Rules:
         """A copy with some rules replaced (named ``"custom"`` unless a name is given)."""

@@ -211,8 +211,13 @@ def test_class_indices_are_one_hot_targets():
 
 
 @pytest.mark.parametrize("output", ["tanh", "sigmoid", "relu"])
-def test_a_nonlinear_output_layer_is_refused_with_the_reason(output):
+def test_a_nonlinear_output_layer_is_checked_with_its_sigma_prime(output):
     _, X, Y = random_case([2, 3, 2], seed=0)
     model = MLP(2, [3, 2], seed=0, output_activation=output)
-    with pytest.raises(ValueError, match=f"needs a linear output layer .* this model's output is {output}"):
-        check_deltas(model, X, Y)
+    for loss in ("squared-error", "half-squared-error"):
+        assert check_deltas(model, X, Y, loss).passed
+    no_sigma_prime = CORRECT.replace(output_delta_squared_error=lambda z, y, a: 2.0 * (a - y))
+    report = check_deltas(model, X, Y, rules=no_sigma_prime)
+    assert f"σ'(z^(m)) is missing at the output: the output layer has σ = {output}" in report.diagnoses[0]
+    with pytest.raises(ValueError, match=f"reads the output z\\^\\(m\\) as logits.*σ = {output}"):
+        check_deltas(model, X, np.eye(2)[[0, 1, 1, 0]], loss="cross-entropy")
