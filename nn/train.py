@@ -17,13 +17,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from tqdm import tqdm  # the text bar, in notebooks too: its last state is what a saved notebook keeps
+from tqdm import tqdm  # the text bar, in notebooks too (nn.progress): a saved notebook keeps its last state
 
 import autograd
 from autograd import Value
 from nn.losses import REDUCTIONS, get_loss, l2_penalty, loss_name, reduce, target_for
 from nn.module import Module
 from nn.optim import Optimizer, get_optimizer
+from nn.progress import bar_file
 
 
 @dataclass
@@ -184,7 +185,8 @@ def fit(
     threshold = getattr(model, "threshold", 0.0)
     history = History()
     show = sys.stderr.isatty() if progress is None else bool(progress)
-    bar = tqdm(range(1, epochs + 1), desc="train", unit="epoch", disable=not show, leave=True, file=sys.stderr)
+    file = bar_file() if show else sys.stderr
+    bar = tqdm(range(1, epochs + 1), desc="train", unit="epoch", disable=not show, leave=True, file=file)
     for epoch in bar:
         order = rng.permutation(len(rows)) if batch_size < len(rows) else range(len(rows))
         total_loss, correct = 0.0, 0
