@@ -29,11 +29,15 @@ def _torch_loss(torch, name, z, y):
     t = torch.tensor(y, dtype=torch.float64) if not isinstance(y, int) else torch.tensor([y])
     if name == "squared-error":
         return ((z - t) ** 2).sum()
+    if name == "half-squared-error":
+        return 0.5 * ((z - t) ** 2).sum()
     if name == "cross-entropy":
         return F.cross_entropy(z[None], t if isinstance(y, int) else t[None], reduction="sum")
     if name == "binary-cross-entropy":
         return F.binary_cross_entropy_with_logits(z, t, reduction="sum")
-    return torch.relu(1.0 - t * z).sum()
+    if name == "hinge":
+        return torch.relu(1.0 - t * z).sum()
+    raise AssertionError(f"no PyTorch oracle for the loss {name!r}: add one to _torch_loss")
 
 
 @pytest.mark.parametrize(("name", "y"), CASES)
