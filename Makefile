@@ -1,17 +1,17 @@
 # Two commands do the whole set-up on a fresh machine:
 #   make demo   create .venv, install deltagrad, make sure Graphviz's `dot` exists, run the demo
-#   make test   the same set-up, then the whole test suite (unit tests + notebooks)
+#   make test   the same set-up (and a headless Chromium for the picture tests), then the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.deltagrad-installed
 
-.PHONY: demo test lint bench graphviz install clean
+.PHONY: demo test lint bench graphviz browser install clean
 
 demo: install graphviz
 	$(VENV)/bin/deltagrad demo $(DEMO_ARGS)
 
-test: install graphviz
+test: install graphviz browser
 	$(PY) -m pytest tests --nbmake notebooks
 
 lint: install
@@ -47,6 +47,18 @@ graphviz:
 	  fi; \
 	}
 	@dot -V
+
+# The picture tests open the notebooks in a real browser: Debian's Chromium and its driver (tests/browser).
+browser:
+	@{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Chromium is missing: installing Debian's chromium and chromium-driver for the picture tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "no chromium/chromedriver: the browser tests (tests/browser) will be skipped. To run them:"; \
+	    echo "  sudo apt-get install chromium chromium-driver   # Debian, Ubuntu"; \
+	  fi; \
+	}
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis

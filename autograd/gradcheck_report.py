@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 from typing import Any
+
+from autograd.notation import typeset_text
+
+HTML_COLORS = {"ok": "#0072b2", "fail": "#d55e00", "undefined": "#d55e00", "kink": "#e69f00"}
+"""Okabe–Ito blue / vermillion / orange, as ``visualize.palette`` (a test keeps them equal)."""
+GLYPHS = {"ok": "✓", "fail": "✗", "undefined": "✗", "kink": "~"}
 
 
 class GradcheckError(AssertionError):
@@ -89,6 +96,42 @@ class GradcheckReport:
                 for e in self.entries
             ],
         }
+
+    def __repr__(self) -> str:  # one line, not the dataclass's dump of every entry
+        return f"<GradcheckReport: {str(self).splitlines()[0]}>"
+
+    def _repr_html_(self) -> str:
+        """A table for Jupyter: each derivative's two values side by side, its status in colour and glyph."""
+        e = html.escape
+        verdict = "passed" if self.passed else "FAILED"
+        head = str(self).splitlines()[0].replace(f" {verdict}", "", 1)
+        colour = HTML_COLORS["ok" if self.passed else "fail"]
+        rows = []
+        for entry in self.entries:
+            num = "—" if entry.numerical is None else f"{entry.numerical + 0.0:.12g}"
+            errors = ["—", "—"] if entry.numerical is None else [f"{entry.abs_error:.1e}", f"{entry.rel_error:.1e}"]
+            status = f"{GLYPHS[entry.status]} {entry.status}" + (f": {entry.note}" if entry.note else "")
+            cells = [typeset_text(entry.name), f"{entry.analytical + 0.0:.12g}", num, *errors]
+            rows.append(
+                "<tr>"
+                + "".join(f"<td>{e(c)}</td>" for c in cells)
+                + f'<td style="color:{HTML_COLORS[entry.status]};font-weight:bold">{e(status)}</td></tr>'
+            )
+        titles = "".join(f"<th>{t}</th>" for t in ("derivative", "analytical", "numerical", "|Δ|", "rel", "status"))
+        suspects = "".join(f"<li>{e(typeset_text(s))}</li>" for s in self.suspects)
+        name, rest = head.split(":", 1)
+        glyph = GLYPHS["ok" if self.passed else "fail"]
+        return (
+            f'<div><p><b style="color:{colour}">{glyph} {e(name)} {verdict}</b>:{e(rest)}</p>'
+            f'<table style="font-family:monospace"><thead><tr>{titles}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            + (
+                f"<p>Derivative rules that disagree with finite differences of their own op:</p><ul>{suspects}</ul>"
+                if suspects
+                else ""
+            )
+            + "</div>"
+        )
 
     def __str__(self) -> str:
         what = ("derivative" if self.order == 1 else "second derivative") + ("" if len(self.entries) == 1 else "s")

@@ -8,6 +8,7 @@ by reference counting alone.
 
 from __future__ import annotations
 
+import html
 import math
 import numbers
 import operator
@@ -165,6 +166,18 @@ class Value:
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def _repr_html_(self) -> str:
+        """In Jupyter: the label typeset (``w⁽¹⁾₂₁``), data and grad, and the op that made it."""
+        from autograd.notation import typeset
+
+        name = html.escape(typeset(self.label)) if self.label else "Value"
+        op = self.op
+        made = f"{html.escape(op.name)} of {len(self.parents)}" if op is not None else "a leaf"
+        return (
+            f'<span style="font-family:monospace"><b>{name}</b> data {self.data!r} · grad {self.grad!r} '
+            f'<span style="color:#777">({made})</span></span>'
+        )
 
     # --- gradients (the walk itself lives in backward.py) ----------------
     def backward(self, grad: float = 1.0) -> None:

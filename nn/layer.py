@@ -13,16 +13,11 @@ from collections.abc import Iterator, Sequence
 
 import autograd
 from autograd import Value
+from autograd.notation import label  # the one label format, shared with visualize
 from nn.init import Seed, generator, initial_weight, resolve
 from nn.module import Module
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
-
-
-def label(symbol: str, layer: int, *index: int) -> str:
-    """The notes' name of a quantity: ``label("w", 1, 2, 1) == "w^(1)_21"`` (commas once an index passes 9)."""
-    sep = "," if any(i > 9 for i in index) else ""
-    return f"{symbol}^({layer})_" + sep.join(str(i) for i in index)
 
 
 def _activation(activation: str | bool | None, nonlin: bool | None = None) -> str:

@@ -9,12 +9,14 @@ and returns one Value, so ``loss.backward()`` gives ``δ^(m) = z^(m).grad``.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Callable, Iterable, Sequence
 
 import autograd
 from autograd import Value
+from autograd.notation import label
 from nn.module import Module
 
 REDUCTIONS = ("sum", "mean")
@@ -48,7 +50,15 @@ def squared_error(z: Outputs, y: Target) -> Value:
     """``L = ‖z^(m) − y‖² = Σ_k (z_k − y_k)²`` (no ½: its δ^(m) is ``2(z − y)``)."""
     zs = _outputs(z)
     ys = _targets(y, len(zs), "squared_error")
-    return autograd.sum((zk - yk) ** 2 for zk, yk in zip(zs, ys, strict=True))
+    return autograd.sum(
+        (zk - Value(yk, label=_target_label(k))) ** 2 for k, (zk, yk) in enumerate(zip(zs, ys, strict=True))
+    )
+
+
+@functools.cache
+def _target_label(k: int) -> str:
+    """``y_k`` (1-based) for target k (0-based): graphs show the target as a named constant."""
+    return label("y", None, k + 1)
 
 
 def half_squared_error(z: Outputs, y: Target) -> Value:

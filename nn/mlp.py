@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograd import Value
+from autograd.notation import typeset
 from nn.init import INITS, Seed, generator, resolve
 from nn.layer import ACTIVATIONS, Layer, Neuron, label
 from nn.module import Module
@@ -210,6 +211,27 @@ class MLP(Module):
     def __repr__(self) -> str:
         sizes = " → ".join(str(n) for n in self.sizes)
         return f"MLP({sizes}, activation={self.activation!r}, bias={self.bias}, output {self.output_activation})"
+
+    def _repr_html_(self) -> str:
+        """One row per layer in the notes' notation: sizes, σ, the shape of W⁽ˡ⁾, parameters."""
+        rows = []
+        for l, layer in enumerate(self.layers, start=1):
+            n_in, n_out = len(layer.neurons[0].w), len(layer.neurons)
+            sup = typeset(f"W^({l})")
+            sigma = f"{self.output_activation} (output)" if l == len(self.layers) else self.activation
+            count = n_in * n_out + (n_out if self.bias else 0)
+            rows.append(
+                f"<tr><td>{l}</td><td>{n_in} → {n_out}</td><td>{sigma}</td>"
+                f"<td>{sup}: {n_in} × {n_out}"
+                + (f", {typeset(f'b^({l})')}: {n_out}" if self.bias else "")
+                + f"</td><td>{count}</td></tr>"
+            )
+        total = sum(1 for _ in self.named_parameters())
+        return (
+            f"<p><b>MLP</b> {' → '.join(str(n) for n in self.sizes)} · {total} parameters · init {self.init}</p>"
+            "<table><thead><tr><th>layer l</th><th>n<sub>l−1</sub> → n<sub>l</sub></th><th>σ</th>"
+            f"<th>weights</th><th>parameters</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
 
 
 def _check_architecture(

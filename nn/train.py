@@ -17,13 +17,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm  # the text bar, in notebooks too (nn.progress): a saved notebook keeps its last state
 
 import autograd
 from autograd import Value
 from nn.losses import REDUCTIONS, get_loss, l2_penalty, loss_name, reduce, target_for
 from nn.module import Module
 from nn.optim import Optimizer, get_optimizer
+from nn.progress import bar_file
 
 
 @dataclass
@@ -36,6 +37,20 @@ class History:
 
     def __len__(self) -> int:
         return len(self.loss)
+
+    def __repr__(self) -> str:
+        if not self.loss:
+            return "History(no epochs yet)"
+        return (
+            f"History({len(self)} epochs, {self.steps} steps: mean loss {self.loss[0]:.4g} → {self.loss[-1]:.4g}, "
+            f"accuracy {self.accuracy[0]:.1%} → {self.accuracy[-1]:.1%})"
+        )
+
+    def _repr_html_(self) -> str:
+        """A small plot (loss and accuracy per epoch, inline SVG) and the first and last epochs' numbers."""
+        from nn.history_html import history_html
+
+        return history_html(self)
 
 
 def _as_outputs(out: Value | Sequence[Value]) -> list[Value]:
@@ -186,7 +201,8 @@ def fit(
     threshold = getattr(model, "threshold", 0.0)
     history = History()
     show = sys.stderr.isatty() if progress is None else bool(progress)
-    bar = tqdm(range(1, epochs + 1), desc="train", unit="epoch", disable=not show, leave=False)
+    file = bar_file() if show else sys.stderr
+    bar = tqdm(range(1, epochs + 1), desc="train", unit="epoch", disable=not show, leave=True, file=file)
     for epoch in bar:
         order = rng.permutation(len(rows)) if batch_size < len(rows) else range(len(rows))
         total_loss, correct = 0.0, 0

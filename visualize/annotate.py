@@ -3,7 +3,9 @@
 ``visualize`` knows nothing of δ checks or training; a caller that does hands
 over a mapping from Value to what should be shown next to it. The δ check's
 ``report.annotations()`` is such a mapping (plain dicts with ``text``,
-``color`` and ``tooltip``), so it plugs in directly.
+``status``, ``color`` and ``tooltip``), so it plugs in directly. A ``status``
+(``visualize.palette.STATUS``: ok, fail, start, kink) brings its colour, its
+glyph and a legend entry; a bare ``color`` is drawn as given.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from autograd import Value
+from visualize.palette import Status, status_of
 
-_KEYS = frozenset({"text", "color", "tooltip"})
+_KEYS = frozenset({"text", "color", "tooltip", "status"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,11 +27,29 @@ class Annotation:
         text: a short line drawn in the node (``"δ formula = 0.25 | autograd = 0.5"``).
         color: a Graphviz colour name or ``#rrggbb`` for the node's border and the text.
         tooltip: longer text shown on hover in an SVG (full-precision numbers, say).
+        status: ``"ok"``, ``"fail"``, ``"start"`` or ``"kink"``: a colour-blind-safe colour (unless
+            ``color`` is given), a glyph before the text, and a line in the picture's legend.
     """
 
     text: str
     color: str | None = None
     tooltip: str | None = None
+    status: str | None = None
+
+    def __post_init__(self) -> None:
+        status = status_of(self.status)  # a clear ValueError for an unknown status
+        if status is not None and self.color is None:
+            object.__setattr__(self, "color", status.color)
+
+    @property
+    def look(self) -> Status | None:
+        return status_of(self.status)
+
+    @property
+    def shown_text(self) -> str:
+        """The text with the status glyph in front (``✗ δ formula …``)."""
+        look = self.look
+        return f"{look.glyph} {self.text}" if look is not None else self.text
 
 
 AnnotationLike = Annotation | Mapping[str, str] | str
@@ -43,10 +64,10 @@ def as_annotation(item: AnnotationLike) -> Annotation:
     if isinstance(item, Mapping):
         unknown = set(item) - _KEYS
         if unknown:
-            raise ValueError(f"annotation keys must be text, color, tooltip; got {sorted(unknown)}")
+            raise ValueError(f"annotation keys must be text, color, tooltip, status; got {sorted(unknown)}")
         if "text" not in item:
             raise ValueError(f"an annotation needs a 'text', got {dict(item)!r}")
-        return Annotation(str(item["text"]), item.get("color"), item.get("tooltip"))
+        return Annotation(str(item["text"]), item.get("color"), item.get("tooltip"), item.get("status"))
     raise TypeError(f"an annotation is an Annotation, a dict or a str, got {type(item).__name__} {item!r}")
 
 

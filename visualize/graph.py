@@ -17,6 +17,7 @@ import graphviz
 from autograd import Value, topological_order
 from visualize.annotate import Annotation, AnnotationLike, normalize
 from visualize.errors import GraphTooLargeError
+from visualize.labels import notation_text
 from visualize.nodes import Style, input_edge, local_derivatives, op_node, plain, value_node
 from visualize.places import INPUT_LAYER, LOSS, Place, consumers, has_network_labels, places
 
@@ -33,16 +34,38 @@ def check_root(root: object) -> Value:
 
 
 class Drawing(graphviz.Digraph):
-    """A ``graphviz.Digraph`` whose Jupyter display says clearly when Graphviz is missing."""
+    """A ``graphviz.Digraph`` that Jupyter shows as inline, width-fitting SVG with live tooltips.
+
+    Its display offers ``text/html`` (``visualize.html``: scaled to the cell, zoom and pan) and
+    ``image/svg+xml`` for front-ends without HTML, and says clearly when Graphviz is missing. A
+    drawing whose positions are fixed in advance (``pinned``) is laid out by ``neato -n2``, which
+    keeps every node where it was put.
+    """
+
+    pinned: bool = False
 
     def __repr__(self) -> str:  # stable text (no address), as notebooks store it beside the SVG
         return "<visualize.Drawing: a graphviz.Digraph; shown as SVG in Jupyter, written by render()>"
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, Any]:
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        if self.pinned:
+            kwargs.setdefault("engine", "neato")
+            kwargs.setdefault("neato_no_op", 2)
+        return super().pipe(*args, **kwargs)
+
+    def svg(self) -> str:
+        """The laid-out SVG text (needs Graphviz's ``dot``)."""
         from visualize.output import graphviz_errors  # output imports this module
 
         with graphviz_errors():
-            return super()._repr_mimebundle_(include, exclude, **kwargs)
+            return self.pipe(format="svg", encoding="utf-8")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, Any]:
+        from visualize.html import figure_html
+
+        svg = self.svg()
+        bundle = {"text/html": figure_html(svg), "image/svg+xml": svg, "text/plain": repr(self)}
+        return {k: v for k, v in bundle.items() if (not include or k in include) and not (exclude and k in exclude)}
 
 
 def new_digraph(rankdir: str, title: str | None = None) -> Drawing:
@@ -54,7 +77,8 @@ def new_digraph(rankdir: str, title: str | None = None) -> Drawing:
     g.attr("node", fontname=FONT, fontsize="12")
     g.attr("edge", fontname=FONT, arrowsize="0.7")
     if title:
-        g.attr(label=plain(title), labelloc="t")
+        shown = title if title.startswith("<<") else plain(notation_text(title))  # "<<…>>": an HTML-like label
+        g.attr(label=shown, labelloc="t")
     return g
 
 
@@ -144,7 +168,7 @@ def draw(
     notes = normalize(annotations)
     order = topological_order(check_root(root))
     if collapse:
-        from visualize.collapse import draw_collapsed
+        from visualize.grid import draw_collapsed
 
         return draw_collapsed(order, style, notes, max_nodes=max_nodes, clusters=clusters, rankdir=rankdir, title=title)
     check_size(order, max_nodes)
@@ -160,7 +184,7 @@ def check_size(order: list[Value], max_nodes: int | None) -> None:
     ways = []
     where = places(order)
     if has_network_labels(where):
-        from visualize.collapse import collapsed_size
+        from visualize.grid import collapsed_size
 
         ways.append(f"collapse=True (--collapse): one node per neuron, {collapsed_size(order)} nodes")
     inner = next((v for v in reversed(order[:-1]) if v.label and v.op is not None), None)
@@ -207,9 +231,8 @@ class GraphPicture:
         """1 for the root: the backward pass walks the topological order in reverse."""
         return len(self.order) - self.index[v] if self.style.backward_order else None
 
-    def digraph(self, frame: Frame, *, rankdir: str = "LR", title: str | None = None) -> graphviz.Digraph:
-        """The DOT graph of ``frame``: every value and op node, edges, clusters."""
-        g = new_digraph(rankdir, title)
+    def parts(self, frame: Frame, placeholder: bool = False) -> tuple[list, list]:
+        """The node statements ``(name, attrs, place)`` and edges ``(tail, head, attrs)`` of one frame."""
         nodes = []
         for k, v in enumerate(self.order):
             place = self.where.get(v, ())
@@ -226,13 +249,24 @@ class GraphPicture:
             nodes.append((f"v{k}", attrs, place))
             if v.op is not None:
                 nodes.append((f"op{k}", op_node(v, self.style, active=active), place))
-        add_nodes(g, nodes, self.clustered)
+        edges = []
         for k, v in enumerate(self.order):
             if v.op is None:
                 continue
-            g.edge(f"op{k}", f"v{k}")
+            edges.append((f"op{k}", f"v{k}", {}))
             grad = frame.grads.get(v) if v in frame.pushed else None
             for i, p in enumerate(v.parents):
-                attrs = input_edge(v, i, self.local[v][i], grad, self.style, active=v is frame.active)
-                g.edge(f"v{self.index[p]}", f"op{k}", **attrs)
+                active = v is frame.active
+                attrs = input_edge(v, i, self.local[v][i], grad, self.style, active=active, placeholder=placeholder)
+                edges.append((f"v{self.index[p]}", f"op{k}", attrs))
+        return nodes, edges
+
+    def emit(self, nodes: list, edges: list, *, rankdir: str = "LR", title: str | None = None) -> Drawing:
+        g = new_digraph(rankdir, title)
+        add_nodes(g, nodes, self.clustered)
+        for tail, head, attrs in edges:
+            g.edge(tail, head, **attrs)
         return g
+
+    def digraph(self, frame: Frame, *, rankdir: str = "LR", title: str | None = None) -> Drawing:
+        return self.emit(*self.parts(frame), rankdir=rankdir, title=title)

@@ -1,9 +1,11 @@
-"""Labels: reading the notes' notation (``w^(l)_ij``, ``z^(l)_j``…) and showing it typeset.
+"""Labels and numbers as a drawing shows them: typeset, escaped for Graphviz, rounded.
 
-``nn`` labels every Value it creates in the notes' notation; this module is the
-one place that reads those labels, so ``visualize`` can group a graph by layer
-and neuron without importing ``nn``. Any other label (or none) is fine: it is
-simply shown as given, with ``_`` and ``^`` typeset as sub- and superscripts.
+``nn`` labels every Value it creates in the notes' notation, written and read by
+``autograd.notation`` (the one place that knows the format), so ``visualize`` can
+group a graph by layer and neuron without importing ``nn``. Any other label (or
+none) is fine: it is shown as given, its ``_`` and ``^`` parts as Unicode sub-
+and superscripts (``z⁽²⁾₁``), which every browser draws; SVG's baseline shift,
+which Graphviz uses for ``<SUB>``, is ignored by Firefox.
 """
 
 from __future__ import annotations
@@ -11,61 +13,8 @@ from __future__ import annotations
 import html
 import math
 import re
-from dataclasses import dataclass
 
-_NOTES = re.compile(r"(?P<kind>[wbza])\^\((?P<layer>\d+)\)_(?P<index>\d+(?:,\d+)?)")
-_TYPESET = re.compile(  # base, then ^sup and _sub in either order: z^(2)_1, w_21^(1), x_1, x^2
-    r"(?P<base>[^^_]+)"
-    r"(?:\^(?P<sup>\([^()]*\)|\{[^{}]*\}|[^_^]+))?"
-    r"(?:_(?P<sub>\{[^{}]*\}|[^_^]+))?"
-    r"(?:\^(?P<sup2>\([^()]*\)|\{[^{}]*\}|[^_^]+))?"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class NotesLabel:
-    """A label in the notes' notation, read.
-
-    Attributes:
-        kind: ``"w"``, ``"b"``, ``"z"``, ``"a"`` or ``"L"`` (the loss).
-        layer: ``l`` (0 only for the inputs ``a^(0)_i``); None for ``L``.
-        index: ``(i, j)`` for a weight, ``(j,)`` otherwise, 1-based; ``()`` for ``L``.
-    """
-
-    kind: str
-    layer: int | None
-    index: tuple[int, ...]
-
-    @property
-    def neuron(self) -> tuple[int, int] | None:
-        """``(l, j)``: the neuron this quantity belongs to (a weight ``w_ij`` to the neuron it feeds, j)."""
-        if self.layer is None or self.layer == 0:
-            return None
-        return (self.layer, self.index[-1])
-
-
-def parse_label(label: str | None) -> NotesLabel | None:
-    """Read ``w^(l)_ij`` / ``w^(l)_i,j``, ``b^(l)_j``, ``z^(l)_j``, ``a^(l)_j`` or ``L``; None for anything else."""
-    if label == "L":
-        return NotesLabel("L", None, ())
-    match = _NOTES.fullmatch(label or "")
-    if match is None:
-        return None
-    kind, layer, digits = match["kind"], int(match["layer"]), match["index"]
-    if kind == "w":
-        if "," in digits:
-            index = tuple(int(d) for d in digits.split(","))
-        elif len(digits) == 2:  # w^(l)_ij with one digit each; w_123 would be ambiguous
-            index = (int(digits[0]), int(digits[1]))
-        else:
-            return None
-    elif "," in digits:
-        return None
-    else:
-        index = (int(digits),)
-    if min(index) < 1 or (layer == 0 and kind != "a"):
-        return None
-    return NotesLabel(kind, layer, index)
+from autograd.notation import NotesLabel, parse_label, split_label, subscript, superscript, typeset, typeset_text
 
 
 def safe_text(text: str, newlines: bool = False) -> str:
@@ -95,18 +44,29 @@ def _replace(match: re.Match) -> str:
 
 
 def label_html(label: str) -> str:
-    """The label as a Graphviz HTML-like fragment: ``z^(2)_1`` → ``z<SUP>(2)</SUP><SUB>1</SUB>``."""
+    """The label as a Graphviz HTML-like fragment in Unicode: ``z^(2)_1`` → ``z⁽²⁾₁``.
+
+    A part with no Unicode sub/superscript form (``x_max``) is drawn smaller, on the baseline.
+    """
     label = safe_text(label)
-    match = _TYPESET.fullmatch(label)
-    if match is None:
+    parts = split_label(label)
+    if parts is None:
         return html_text(label)
-    parts = [html_text(match["base"])]
-    sup = match["sup"] or match["sup2"]
-    if sup:
-        parts.append(f"<SUP>{html_text(sup.strip('{}'))}</SUP>")
-    if match["sub"]:
-        parts.append(f"<SUB>{html_text(match['sub'].strip('{}'))}</SUB>")
-    return "".join(parts)
+    base, sup, sub = parts
+    shown = [html_text(base)]
+    for part, unicode_form in ((sup, superscript(sup or "")), (sub, subscript(sub or ""))):
+        if part:
+            shown.append(html_text(unicode_form) if unicode_form is not None else _small(part))
+    return "".join(shown)
+
+
+def _small(text: str) -> str:
+    return f'<FONT POINT-SIZE="9">{html_text(text)}</FONT>'
+
+
+def notation_text(text: str) -> str:
+    """Free text (a title, a caption, an annotation) with its labels typeset: ``∂L/∂w^(1)_11`` → ``∂L/∂w⁽¹⁾₁₁``."""
+    return typeset_text(text)
 
 
 def number(x: float, digits: int = 4) -> str:
@@ -121,3 +81,16 @@ def number(x: float, digits: int = 4) -> str:
 def full(x: float) -> str:
     """Every digit of a float (for tooltips): ``repr`` round-trips exactly."""
     return repr(float(x))
+
+
+__all__ = [
+    "NotesLabel",
+    "full",
+    "html_text",
+    "label_html",
+    "notation_text",
+    "number",
+    "parse_label",
+    "safe_text",
+    "typeset",
+]

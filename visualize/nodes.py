@@ -15,8 +15,10 @@ from dataclasses import dataclass
 import graphviz
 
 from autograd import Value
+from autograd.notation import subscript
 from visualize.annotate import Annotation
-from visualize.labels import full, html_text, label_html, number, safe_text
+from visualize.labels import full, html_text, label_html, notation_text, number, safe_text
+from visualize.palette import CONSTANT_COLOR, START_BORDER
 
 LEAF_FILL = "#eef4fb"  # inputs and parameters: where gradients end up
 ACTIVE_FILL = "#fff3b0"  # the node the backward pass is at (step-through)
@@ -65,23 +67,52 @@ def cell(content: str, **attrs: str) -> str:
     return f"<TD{extra}>{content}</TD>"
 
 
-def table(rows: list[list[str]], color: str | None = None, fill: str | None = None, bold: bool = False) -> str:
-    """An HTML-like label: rows of cells; a lone cell in a row spans the full width."""
+def table(
+    rows: list[list[str]],
+    color: str | None = None,
+    fill: str | None = None,
+    bold: bool = False,
+    border: str | None = None,
+    size: tuple[float, float] | None = None,
+) -> str:
+    """An HTML-like label: rows of cells; a lone cell in a row spans the full width.
+
+    ``size`` (width, height in points) fixes the table's size, so a node keeps its size whatever
+    numbers it shows (the step-through's frames, the same network under other rules).
+    """
     width = max(len(r) for r in rows)
-    spanned = [[r[0].replace("<TD", f'<TD COLSPAN="{width}"', 1)] if len(r) == 1 < width else r for r in rows]
+    spanned = [
+        [r[0].replace("<TD", f'<TD COLSPAN="{width}"', 1)] if len(r) == 1 < width and "COLSPAN" not in r[0] else r
+        for r in rows
+    ]
     body = "".join("<TR>" + "".join(r) + "</TR>" for r in spanned)
     attrs = f' COLOR="{html.escape(color)}"' if color else ""
     attrs += f' BGCOLOR="{html.escape(fill)}"' if fill else ""
-    border = "2" if bold else "1"
+    if size is not None:
+        attrs += f' WIDTH="{round(size[0])}" HEIGHT="{round(size[1])}" FIXEDSIZE="TRUE"'
+    border = border or ("2" if bold else "1")
     return f'<<TABLE BORDER="{border}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"{attrs}>{body}</TABLE>>'
 
 
 def annotation_row(annotation: Annotation) -> list[str]:
-    """The table row that shows an annotation's text, in its colour."""
-    text = html_text(annotation.text) or " "  # an empty <FONT></FONT> is a syntax error
+    """One cell: the status glyph and the text, labels typeset (``✗ δ⁽²⁾₁ formula = …``)."""
+    text = html_text(notation_text(annotation.shown_text)) or " "  # an empty <FONT></FONT> is a syntax error
     if annotation.color:
         text = f'<FONT COLOR="{html.escape(annotation.color)}">{text}</FONT>'
     return [cell(text)]
+
+
+def border_of(annotation: Annotation | None) -> str:
+    """1 plain, 2 annotated, thicker where an error starts."""
+    if annotation is None or annotation.color is None:
+        return "1"
+    return START_BORDER if annotation.status == "start" else "2"
+
+
+def is_constant(v: Value) -> bool:
+    """A number the graph uses but does not vary: an unlabelled leaf (autograd wraps a plain 2.0 so)
+    or a target ``y_k``. Its gradient means nothing and is not drawn."""
+    return v.is_leaf() and (v.label is None or v.label.startswith("y_"))
 
 
 def value_node(
@@ -93,16 +124,21 @@ def value_node(
     step: int | None = None,
     annotation: Annotation | None = None,
     active: bool = False,
+    size: tuple[float, float] | None = None,
 ) -> dict[str, str]:
     """Attributes of a value node. ``grad`` None means not yet reached by the backward pass."""
+    constant = is_constant(v) and annotation is None
     row = []
     if step is not None:
         row.append(cell(f"<I>#{step}</I>"))
     if v.label:
-        row.append(cell(f"<B>{label_html(v.label)}</B>"))
-    if style.show_data:
+        name = f"<B>{label_html(v.label)}</B>"
+        row.append(cell(f'<FONT COLOR="{CONSTANT_COLOR}">{name}</FONT>' if constant else name))
+    if constant:
+        row.append(cell(f'<FONT COLOR="{CONSTANT_COLOR}">{style.number(v.data)}</FONT>'))
+    elif style.show_data:
         row.append(cell(f"data {style.number(v.data)}"))
-    if style.show_grad:
+    if style.show_grad and not constant:
         if grad is None:
             row.append(cell(f'<FONT COLOR="{PENDING_COLOR}">grad ?</FONT>'))
         elif grad_final:
@@ -112,16 +148,18 @@ def value_node(
     rows = [row or [cell(" ")]]
     if annotation is not None:
         rows.append(annotation_row(annotation))
-    fill = ACTIVE_FILL if active else (LEAF_FILL if v.is_leaf() else None)
-    color = annotation.color if annotation is not None else None
-    tooltip = [f"{v.label or 'value'}", f"data = {full(v.data)}"]
-    if grad is not None:
+    fill = ACTIVE_FILL if active else (LEAF_FILL if v.is_leaf() and not constant else None)
+    color = annotation.color if annotation is not None else (CONSTANT_COLOR if constant else None)
+    tooltip = [notation_text(v.label or ("constant" if constant else "value")), f"data = {full(v.data)}"]
+    if constant:
+        tooltip.append("a constant: no gradient")
+    elif grad is not None:
         tooltip.append(f"grad = {full(grad)}" + ("" if grad_final else " (so far)"))
     if annotation is not None and annotation.tooltip:
-        tooltip.append(annotation.tooltip)
+        tooltip.append(notation_text(annotation.tooltip))
     return {
         "shape": "plain",
-        "label": table(rows, color=color, fill=fill, bold=color is not None),
+        "label": table(rows, color=color, fill=fill, border=border_of(annotation), size=size),
         "tooltip": plain("\n".join(tooltip)),
     }
 
@@ -140,9 +178,9 @@ def op_node(v: Value, style: Style, active: bool = False) -> dict[str, str]:
         "label": plain(op_symbol(v, style)),
         "tooltip": plain(f"{v.op.name}: {v.op.derivative}"),
         "margin": "0.02",
+        "style": "filled",  # always filled (white unless active): the same style in every frame, the same layout
+        "fillcolor": ACTIVE_FILL if active else "white",
     }
-    if active:
-        attrs.update(style="filled", fillcolor=ACTIVE_FILL)
     return attrs
 
 
@@ -155,9 +193,19 @@ def local_derivatives(v: Value) -> list[float | None]:
 
 
 def input_edge(
-    v: Value, position: int, local: float | None, grad: float | None, style: Style, active: bool = False
+    v: Value,
+    position: int,
+    local: float | None,
+    grad: float | None,
+    style: Style,
+    active: bool = False,
+    placeholder: bool = False,
 ) -> dict[str, str]:
-    """Attributes of the edge from input ``position`` of ``v`` into v's op node."""
+    """Attributes of the edge from input ``position`` of ``v`` into v's op node.
+
+    ``placeholder`` keeps the product line as ``g·∂ = ?`` until the gradient arrives, so the label
+    has the same shape in every frame of the step-through.
+    """
     attrs: dict[str, str] = {}
     if active:
         attrs.update(color="#d08000", penwidth="2")
@@ -166,11 +214,20 @@ def input_edge(
     parent = v.parents[position]
     lines = [f"∂ = {style.number(local)}" if local is not None else "∂ undefined"]
     tooltip = [f"∂{v.op.name}/∂(input {position + 1}) = {full(local) if local is not None else 'undefined'}"]
+    if v.op.name in ("logsumexp", "neg_log_softmax") and local is not None:  # its partials are the softmax
+        k, target = position + 1, 1.0 if position == v.arg else 0.0
+        p = local + target
+        lines = [f"p{subscript(str(k))} = {style.number(p)}"]
+        lines.append(f"∂ = p{subscript(str(k))} − 1 = {style.number(local)}" if target else "∂ = p" + subscript(str(k)))
+        tooltip.insert(0, f"p{subscript(str(k))} = softmax(z){subscript(str(k))} = {full(p)}")
     if style.edge_labels == "product" and grad is not None and local is not None:
         lines.append(f"g·∂ = {style.number(grad * local)}")
         into = parent.label or "this input"
         tooltip.append(f"grad {full(grad)} × {full(local)} = {full(grad * local)}, added to the grad of {into}")
-    attrs["label"] = "<" + "<BR/>".join(html_text(line) for line in lines) + ">"
+    elif style.edge_labels == "product" and placeholder:
+        lines.append("g·∂ = ?")
+    rows = "".join(f"<TR><TD>{html_text(line)}</TD></TR>" for line in lines)
+    attrs["label"] = f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>>'
     attrs["tooltip"] = plain("\n".join(tooltip))
     attrs["fontsize"] = "10"
     return attrs

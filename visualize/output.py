@@ -42,7 +42,8 @@ def graphviz_errors() -> Iterator[None]:
     except graphviz.ExecutableNotFound as exc:
         raise GraphvizNotFoundError(str(exc)) from None
     except graphviz.CalledProcessError as exc:
-        detail = (exc.stderr or b"").decode(errors="replace").strip()
+        detail = exc.stderr or b""
+        detail = (detail.decode(errors="replace") if isinstance(detail, bytes) else detail).strip()
         raise LayoutError(" ".join(detail.split())[:500]) from None
 
 

@@ -34,7 +34,7 @@ def label_place(v: Value) -> Place:
     notes = parse_label(v.label)
     if notes is None:
         return ()
-    if notes.kind == "L":
+    if notes.kind in ("L", "y"):  # the loss and its targets yₖ
         return LOSS
     return notes.neuron or INPUT_LAYER
 

@@ -87,13 +87,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _draw_graph(report: Any, path: Path) -> Path | None:
-    """Each neuron of sample 1 as one node, green where the notes-as-written δ agrees with autograd, red where not."""
+    """Each neuron of sample 1 as one node: ✓ (blue) where the notes-as-written δ agrees with autograd, ✗ where not."""
     try:
         import visualize
     except ImportError as exc:  # pragma: no cover - visualize ships with deltagrad
         print(f"(no graph: {exc})", file=sys.stderr)
         return None
-    title = "δ by the notes as written vs autograd, sample 1 (red: they disagree)"
+    title = "δ by the notes as written vs autograd, sample 1 (✗: they disagree)"
     try:
         return visualize.render(report.sample_loss(1), path, collapse=True, annotations=report.annotations(1),
                                 title=title)  # fmt: skip

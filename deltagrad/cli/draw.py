@@ -174,6 +174,6 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:  # e.g. --collapse on an expression, which has no neurons
         raise UsageError(str(exc)) from None
     if report is not None and not report.passed:
-        print(f"δ check with rules {args.check!r} failed: the red nodes disagree with autograd", file=sys.stderr)
+        print(f"δ check with rules {args.check!r} failed: the nodes marked ✗ disagree with autograd", file=sys.stderr)
         return 1
     return 0

@@ -12,6 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
+from autograd.notation import typeset_text
 from nn.deltacheck.layouts import LAYOUTS
 from nn.deltacheck.quantity import Quantity, Tolerances
 from nn.deltacheck.rules import Rules
@@ -165,34 +166,45 @@ def render_text(report: ReportLike, color: bool = False) -> str:
     return "\n".join(lines)
 
 
+HTML_COLORS = {"ok": "#0072b2", "fail": "#d55e00"}
+"""Okabe–Ito blue (agree) and vermillion (disagree), as ``visualize.palette`` (a test keeps them equal)."""
+GLYPHS = {"ok": "✓", "fail": "✗"}
+
+
 def render_html(report: ReportLike) -> str:
-    """The report as an HTML fragment (what Jupyter shows for ``_repr_html_``)."""
+    """The report as an HTML fragment (what Jupyter shows for ``_repr_html_``): labels typeset
+    (``δ⁽²⁾``, ``∂L/∂W⁽¹⁾``), each result in colour and with a ✓ or ✗, so colour is never the only cue."""
     e = html.escape
-    colours = {"ok": "#1a7f37", "fail": "#cf222e"}
+
+    def t(text: str) -> str:
+        return e(typeset_text(text))
+
     summaries = [_summary(q) for q in report.quantities]
     head = "".join(f"<th>{e(h)}</th>" for h in summaries[0])
     body = "".join(
         "<tr>"
-        + "".join(f"<td>{e(v)}</td>" for v in list(s.values())[:-1])
-        + f'<td style="color:{colours[_colour(s["result"])]};font-weight:bold">{e(s["result"])}</td></tr>'
+        + "".join(f"<td>{t(v)}</td>" for v in list(s.values())[:-1])
+        + f'<td style="color:{HTML_COLORS[_colour(s["result"])]};font-weight:bold">'
+        f"{GLYPHS[_colour(s['result'])]} {e(s['result'])}</td></tr>"
         for s in summaries
     )
     header = _header(report)
     texts = report.rules.texts
     header = [line for line in header if not line.startswith("    ")]  # the rules' text: typeset below instead
+    verdict = "ok" if report.passed else "fail"
     parts = [
         '<div class="deltagrad-report">',
-        f'<p style="font-weight:bold;color:{colours["ok" if report.passed else "fail"]}">{e(header[0])}</p>',
-        "<p>" + "<br>".join(e(line) for line in header[1:]) + "</p>",
+        f'<p style="font-weight:bold;color:{HTML_COLORS[verdict]}">{GLYPHS[verdict]} {e(header[0])}</p>',
+        "<p>" + "<br>".join(t(line) for line in header[1:]) + "</p>",
         *(f"<p>$${e(line.latex())}$$</p>" for line in texts),  # MathJax typesets these in Jupyter
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
     ]
     if report.diagnoses:
-        parts.append("<p><b>Diagnosis</b></p><ul>" + "".join(f"<li>{e(d)}</li>" for d in report.diagnoses) + "</ul>")
+        parts.append("<p><b>Diagnosis</b></p><ul>" + "".join(f"<li>{t(d)}</li>" for d in report.diagnoses) + "</ul>")
     failing, total = _failing_rows(report)
     if failing:
         cols = ["entry", "sample", "formula", "autograd", "finite diff.", "|Δ|", "rel", "problem"]
-        rows = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in failing)
+        rows = "".join("<tr>" + "".join(f"<td>{t(c)}</td>" for c in r) + "</tr>" for r in failing)
         parts.append(f"<p><b>Failing entries</b> ({len(failing)} of {total})</p>")
         parts.append(f"<table><thead><tr>{''.join(f'<th>{e(c)}</th>' for c in cols)}</tr></thead>{rows}</table>")
     parts.append("</div>")

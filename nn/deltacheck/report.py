@@ -22,8 +22,10 @@ from nn.deltacheck.rules import Rules
 __all__ = ["DeltaReport", "Quantity", "Tolerances"]
 
 
-STATUS_COLORS = {"ok": "forestgreen", "fail": "red", "kink": "darkorange"}
-"""The colour of an annotated node by its entry's status (Graphviz colour names): the one place they are chosen."""
+STATUS_COLORS = {"ok": "#0072b2", "fail": "#d55e00", "start": "#d55e00", "kink": "#e69f00"}
+"""The colour of an annotated node by its entry's status: Okabe and Ito's blue (agree), vermillion (disagree;
+``start`` where the error is the quantity's own) and orange (a kink), apart under every common colour-vision
+deficiency. ``visualize.palette`` draws the same colours with a glyph each (a test keeps the two equal)."""
 
 
 def _plain(x: Any) -> Any:
@@ -106,6 +108,8 @@ class DeltaReport:
         Each ``z^(l)_j`` of ``sample`` (1-based; every sample when None) gets its δ by formula
         and by autograd; with ``parameters``, each weight and bias gets ∂Loss/∂w — summed over
         all samples, which is what its ``.grad`` holds — by formula, autograd and differences.
+        Each note has a ``status`` that ``visualize`` draws in its colour-blind-safe palette:
+        ``ok``, ``fail`` (inherited from the layer after), ``start`` (the error starts here), ``kink``.
         """
         if sample is not None and not 1 <= sample <= self.n_samples:
             raise IndexError(f"sample must be 1..{self.n_samples} or None, got {sample}")
@@ -131,11 +135,9 @@ class DeltaReport:
             text += f" | fd = {_short(d)}"
             tip += f", finite differences = {d!r} (summed over {self.n_samples} samples)"
         tip += {"ok": "", "fail": " — disagree", "kink": " — at a ReLU kink: not checkable by differences"}[status]
-        return {
-            "text": text,
-            "color": STATUS_COLORS[status],
-            "tooltip": tip,
-        }
+        if status == "fail" and not q.inherited:  # this quantity's own rule is wrong: the error starts here
+            status, tip = "start", tip + " (the error starts here: the quantities it is computed from agree)"
+        return {"text": text, "status": status, "color": STATUS_COLORS[status], "tooltip": tip}
 
     def to_dict(self) -> dict[str, Any]:
         """The whole report as plain data (what ``to_json`` writes; NaN and inf become null)."""

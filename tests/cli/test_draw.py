@@ -9,6 +9,7 @@ import pytest
 from deltagrad.cli import main
 from tests.visualize.conftest import needs_dot
 from tests.visualize.helpers import joined_text, parse_dot, parse_svg, strokes, svg_groups
+from visualize.palette import STATUS_COLORS
 
 
 @needs_dot
@@ -54,7 +55,8 @@ def test_draw_an_mlp_with_a_delta_check_overlay(tmp_path: Path, capsys) -> None:
     assert main(["draw", "--mlp", "2,3,1", "--check", "missing-factor-2", "-o", str(out)]) == 1
     assert "missing-factor-2" in capsys.readouterr().err
     nodes = svg_groups(parse_svg(out.read_text()), "node")
-    assert any("red" in strokes(g) for g in nodes.values())
+    disagree = {STATUS_COLORS["fail"].lower(), STATUS_COLORS["start"].lower()}
+    assert any({c.lower() for c in strokes(g)} & disagree for g in nodes.values())
     assert main(["draw", "--mlp", "2,3,1", "--check", "correct", "-o", str(out)]) == 0
     nodes = svg_groups(parse_svg(out.read_text()), "node")
     assert not any("red" in strokes(g) for g in nodes.values())

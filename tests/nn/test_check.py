@@ -127,6 +127,9 @@ def test_annotations_cover_one_sample_graph_and_colour_it():
         assert note["color"] == expected, (z.label, z.grad, note)
     assert {notes[z]["color"] for z in zs if z.label.startswith("z^(3)")} == {STATUS_COLORS["fail"]}
     assert {notes[z]["color"] for z in zs} == {STATUS_COLORS["ok"], STATUS_COLORS["fail"]}, "both kinds of entry"
+    assert all(notes[z]["status"] in ("ok", "fail", "start") for z in zs)
+    assert {notes[z]["status"] for z in zs if z.label.startswith("z^(3)")} == {"start"}, "δ^(m) is where it starts"
+    assert {notes[z]["status"] for z in zs if z.label.startswith("z^(1)")} <= {"ok", "fail"}, "inherited below"
     assert report.graph_root.data == pytest.approx(sum(loss.data for loss in report.sample_losses))
 
 
@@ -173,7 +176,8 @@ def test_the_visualizer_draws_a_report():
     report = check_deltas(model, X, Y, rules="missing-factor-2")
     source = visualize.draw(report.sample_loss(1), annotations=report.annotations(1)).source
     assert source.count("δ formula =") == 3 + 2  # every z of sample 1
-    assert "red" in source and "green" in source  # δ^(2) wrong, δ^(1) right where its ReLU is off
+    palette = pytest.importorskip("visualize.palette").STATUS_COLORS
+    assert palette["start"] in source and palette["ok"] in source  # δ^(2) wrong, δ^(1) right where its ReLU is off
 
 
 def test_a_rule_that_raises_is_reported_not_raised():

@@ -195,3 +195,16 @@ def test_a_sigmoid_output_predicts_class_1_above_one_half():
     a = np.array([model(x).data for x in X.tolist()])
     assert model.threshold == 0.5 and 0.0 < (a > 0.5).mean() < 1.0  # both classes occur
     np.testing.assert_array_equal(predict(model, X), (a > 0.5).astype(int))
+
+
+def test_a_notebook_progress_bar_keeps_only_its_last_state() -> None:
+    """In Jupyter the bar is one output updated in place: the saved notebook holds 100 %, not a stale 0 %."""
+    from nn.progress import NotebookLine
+
+    shown = []
+    line = NotebookLine.__new__(NotebookLine)
+    line.handle, line.last = type("Handle", (), {"update": lambda self, data, raw: shown.append(data)})(), ""
+    line.write("\rtrain:   0%|          | 0/2")
+    line.write("\rtrain:  50%|█████     | 1/2\rtrain: 100%|██████████| 2/2")
+    line.write("\n")
+    assert shown[-1] == {"text/plain": "train: 100%|██████████| 2/2"} and len(shown) == 2

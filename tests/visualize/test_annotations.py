@@ -10,6 +10,10 @@ from tests.visualize.conftest import mlp_loss, needs_dot
 from tests.visualize.helpers import joined_text, parse_dot, parse_svg, strokes, svg_groups, tooltip
 from visualize import Annotation, draw, to_svg
 from visualize.labels import parse_label
+from visualize.palette import STATUS_COLORS
+
+DISAGREE = {STATUS_COLORS["fail"].lower(), STATUS_COLORS["start"].lower()}
+AGREE = {STATUS_COLORS["ok"].lower()}
 
 
 def z_nodes(root: Value) -> dict[str, Value]:
@@ -18,12 +22,11 @@ def z_nodes(root: Value) -> dict[str, Value]:
     return {f"v{k}": v for k, v in enumerate(order) if (n := parse_label(v.label)) and n.kind == "z"}
 
 
-def red_and_green(svg: str) -> tuple[set[str], set[str]]:
-    """Nodes drawn in a red (red, darkred…) and in a green (green, forestgreen…)."""
+def red_and_green(svg: str, red: set[str] = DISAGREE, green: set[str] = AGREE) -> tuple[set[str], set[str]]:
+    """Nodes drawn in a disagree colour and in the agree colour (the palette's, unless named)."""
     nodes = svg_groups(parse_svg(svg), "node")
-    red = {n for n in nodes if any("red" in c for c in strokes(nodes[n]))}
-    green = {n for n in nodes if any("green" in c for c in strokes(nodes[n]))}
-    return red, green
+    drawn = {n: {c.lower() for c in strokes(nodes[n])} for n in nodes}
+    return {n for n in nodes if drawn[n] & red}, {n for n in nodes if drawn[n] & green}
 
 
 @needs_dot
@@ -75,7 +78,7 @@ def test_a_hand_made_delta_overlay_marks_exactly_the_z_nodes_it_says() -> None:
         }
         for n in zs
     }
-    red, green = red_and_green(to_svg(root, annotations=notes))
+    red, green = red_and_green(to_svg(root, annotations=notes), {"red"}, {"green"})
     assert red == wrong
     assert green == set(zs) - wrong
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from autograd import Value, topological_order
@@ -43,9 +41,11 @@ def test_weights_belong_to_the_neuron_they_feed() -> None:
 @pytest.mark.parametrize(
     ("label", "html"),
     [
-        ("z^(2)_1", "z<SUP>(2)</SUP><SUB>1</SUB>"),
-        ("w_21^(1)", "w<SUP>(1)</SUP><SUB>21</SUB>"),
-        ("x_1", "x<SUB>1</SUB>"),
+        ("z^(2)_1", "z⁽²⁾₁"),
+        ("w_21^(1)", "w⁽¹⁾₂₁"),
+        ("x_1", "x₁"),
+        ("w^(12)_3,11", "w⁽¹²⁾₃,₁₁"),
+        ("x_old", 'x<FONT POINT-SIZE="9">old</FONT>'),
         ("a<b & c", "a&lt;b &amp; c"),
         ("^^", "^^"),
     ],
@@ -80,7 +80,7 @@ def test_an_mlp_graph_is_clustered_per_layer_and_per_neuron(small_mlp: Value) ->
     names = _by_label(small_mlp)
     for label, name in names.items():
         notes = parse_label(label)
-        if notes.kind == "L":
+        if notes.kind in ("L", "y"):
             assert dot.node_cluster[name] == ("cluster_loss",)
         elif notes.layer == 0:
             assert dot.node_cluster[name] == ("cluster_input",)
@@ -122,41 +122,6 @@ def test_a_hand_built_neuron_keeps_its_helpers_in_its_cluster() -> None:
 # --- collapsed view -----------------------------------------------------------------------------
 
 
-def test_collapsed_view_has_one_node_per_neuron_with_z_a_and_delta(small_mlp: Value) -> None:
-    order = topological_order(small_mlp)
-    dot = parse_dot(draw(small_mlp, collapse=True).source)
-    zs = {v.label: (k, v) for k, v in enumerate(order) if v.label and v.label.startswith("z")}
-    inputs = [k for k, v in enumerate(order) if v.label and v.label.startswith("a^(0)")]
-    loss = order.index(small_mlp)
-    assert set(dot.nodes) == {f"n{k}" for k, _ in zs.values()} | {f"v{k}" for k in inputs} | {f"n{loss}"}
-    for label, (k, z) in zs.items():
-        text = dot.nodes[f"n{k}"]["label"]
-        assert re.search(rf">{re.escape(number(z.data))}<", text) and re.search(rf">{re.escape(number(z.grad))}<", text)
-        assert "δ<SUP>" in text
-        layer = int(label[3])
-        assert dot.node_cluster[f"n{k}"] == (f"cluster_layer{layer}",)
-    edges = {(a, b) for a, b, _ in dot.edges}
-    assert len(edges) == 2 * 3 + 3 * 1 + 1, "inputs → layer 1, layer 1 → layer 2, output → loss"
-
-
-def test_collapsed_edges_carry_the_weights(small_mlp: Value) -> None:
-    order = topological_order(small_mlp)
-    weights = {v.label: v for v in order if v.label and v.label.startswith("w")}
-    dot = parse_dot(draw(small_mlp, collapse=True, digits=17).source)
-    shown = [attrs["tooltip"].split(" = ")[0] for _, _, attrs in dot.edges if "tooltip" in attrs]
-    assert sorted(shown) == sorted(weights)
-    for _, _, attrs in dot.edges:
-        if "tooltip" in attrs:
-            w = weights[attrs["tooltip"].split(" = ")[0]]
-            assert f"w = {number(w.data, 17)}" in attrs["label"]
-
-
-def test_collapsed_view_shows_a_z_nodes_annotation(small_mlp: Value) -> None:
-    z = next(v for v in topological_order(small_mlp) if v.label == "z^(1)_2")
-    source = draw(small_mlp, collapse=True, annotations={z: {"text": "δ formula disagrees", "color": "red"}}).source
-    assert source.count("δ formula disagrees") == 1 and 'COLOR="red"' in source
-
-
 def test_collapsing_a_graph_without_neurons_says_why(neuron: Value) -> None:
     with pytest.raises(ValueError, match=r"z\^\(l\)_j"):
         draw(neuron, collapse=True)
@@ -181,19 +146,3 @@ def test_a_graph_past_max_nodes_is_refused_with_its_size_and_the_ways_to_see_it(
 def test_max_nodes_applies_to_the_collapsed_view_too() -> None:
     with pytest.raises(GraphTooLargeError):
         draw(mlp_loss([2, 3, 1]), collapse=True, max_nodes=3)
-
-
-def test_collapsed_edges_take_their_weights_annotation(small_mlp: Value) -> None:
-    w = next(v for v in topological_order(small_mlp) if v.label == "w^(2)_31")
-    notes = {w: {"text": "∂Loss/∂w formula = 0 | autograd = 1", "color": "red", "tooltip": "formula 0.0"}}
-    dot = parse_dot(draw(small_mlp, collapse=True, annotations=notes).source)
-    red = [attrs for _, _, attrs in dot.edges if attrs.get("color") == "red"]
-    assert len(red) == 1 and red[0]["tooltip"].startswith("w^(2)_31") and "formula 0.0" in red[0]["tooltip"]
-
-
-def test_a_dense_collapsed_view_keeps_weights_in_tooltips_not_labels() -> None:
-    root = mlp_loss([2, 8, 8, 1])
-    dot = parse_dot(draw(root, collapse=True).source)
-    weighted = [attrs for _, _, attrs in dot.edges if attrs.get("tooltip", "").startswith("w^(")]
-    assert len(weighted) == 2 * 8 + 8 * 8 + 8
-    assert not any("label" in attrs for attrs in weighted), "dot would stack 88 edge labels into a tower"
