@@ -50,9 +50,13 @@ def squared_error(z: Outputs, y: Target) -> Value:
     """``L = ‖z^(m) − y‖² = Σ_k (z_k − y_k)²`` (no ½: its δ^(m) is ``2(z − y)``)."""
     zs = _outputs(z)
     ys = _targets(y, len(zs), "squared_error")
-    return autograd.sum(
-        (zk - Value(yk, label=_target_label(k))) ** 2 for k, (zk, yk) in enumerate(zip(zs, ys, strict=True))
-    )
+    return autograd.sum((zk - _target(yk, k)) ** 2 for k, (zk, yk) in enumerate(zip(zs, ys, strict=True)))
+
+
+def _target(yk: float | Value, k: int) -> Value:
+    """Target k as a Value: a number becomes the constant ``y_k`` (graphs name it); a Value (an input of a
+    compiled graph) stays itself."""
+    return yk if isinstance(yk, Value) else Value(yk, label=_target_label(k))
 
 
 @functools.cache
@@ -65,7 +69,7 @@ def half_squared_error(z: Outputs, y: Target) -> Value:
     """``L = ½‖a − y‖²`` (Nielsen's quadratic cost): its δ is ``a − y`` times the output's σ'."""
     zs = _outputs(z)
     ys = _targets(y, len(zs), "half_squared_error")
-    return 0.5 * autograd.sum((zk - yk) ** 2 for zk, yk in zip(zs, ys, strict=True))
+    return 0.5 * autograd.sum((zk - _target(yk, k)) ** 2 for k, (zk, yk) in enumerate(zip(zs, ys, strict=True)))
 
 
 def cross_entropy(z: Sequence[Value], y: int | Sequence[float]) -> Value:
