@@ -4,6 +4,7 @@
 graph in reverse topological order and applies the chain rule, using the local
 derivatives declared once per primitive in ``autograd.ops``.
 
+It imports none of deltagrad's other packages (``nn``, ``visualize``, ``deltagrad``).
 Note: this package is deltagrad's ``autograd``, not HIPS autograd (same import name).
 """
 

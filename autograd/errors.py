@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 
+def _operands(operands: tuple[float, ...]) -> str:
+    """The operands as the op was called, the middle left out past 6 (a neuron's dot has 2n + 1)."""
+    if len(operands) <= 6:
+        return ", ".join(repr(x) for x in operands)
+    head, tail = ", ".join(repr(x) for x in operands[:4]), repr(operands[-1])
+    return f"{head}, … {len(operands) - 5} more …, {tail}"
+
+
 class DomainError(ValueError):
     """An operation was applied outside its mathematical domain (``log(0)``, ``0 ** -1``...).
 
@@ -13,7 +21,7 @@ class DomainError(ValueError):
     def __init__(self, op: str, operands: tuple[float, ...], reason: str) -> None:
         self.op = op
         self.operands = operands
-        shown = ", ".join(repr(x) for x in operands)
+        shown = _operands(operands)
         super().__init__(f"{op}({shown}): {reason}")
 
 
@@ -28,7 +36,7 @@ class OverflowInOpError(OverflowError):
     def __init__(self, op: str, operands: tuple[float, ...]) -> None:
         self.op = op
         self.operands = operands
-        shown = ", ".join(repr(x) for x in operands)
+        shown = _operands(operands)
         super().__init__(
             f"{op}({shown}) overflows a float (result larger than ~1.8e308); "
             "rescale the input, or use a stable formulation (e.g. log-sum-exp)"

@@ -9,16 +9,21 @@ and calls to the engine's functions. Anything else is refused with an
 
 The graph built is the one the same line of Python would build with a
 ``Value`` for each name and a float for each number: ``x ** 2`` raises to a
-fixed exponent (no node for the 2), ``2 * 3`` is just the number 6, and each
-name is one leaf Value labelled with that name, however often it appears.
+fixed exponent (no node for the 2), ``2 * 3`` is just the number 6 (folded by
+the engine's own op, so ``1e200 * 1e200`` is an overflow error, never inf), and
+each name is one leaf Value labelled with that name, however often it appears.
+Names are read as Python reads them, NFKC-normalised: ``ｘ`` is ``x``, in the
+text and in ``values`` alike. Every number, written or given, must be finite.
 """
 
 from __future__ import annotations
 
 import ast
+import math
 import numbers
 import operator
 import re
+import unicodedata
 import warnings
 from collections.abc import Callable, Mapping
 
@@ -96,13 +101,13 @@ def parse(text: str, values: Mapping[str, float] | None = None) -> Value:
     """
     if not isinstance(text, str):
         raise TypeError(f"parse() needs the expression as a str, got {type(text).__name__}")
-    leaves = _leaves(values or {})
+    leaves, not_finite = _leaves(values or {})
     if not text.strip():
         raise ExpressionError("empty expression: write one such as tanh(x*w + b)", text)
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"expression longer than {MAX_LENGTH} characters", text, column=MAX_LENGTH + 1)
     tree = _syntax_tree(text)
-    builder = _Builder(text, leaves)
+    builder = _Builder(text, leaves, not_finite)
     builder.check(tree.body, depth=0)
     if builder.missing:
         names = ", ".join(builder.missing)
@@ -112,13 +117,25 @@ def parse(text: str, values: Mapping[str, float] | None = None) -> Value:
     return result if isinstance(result, Value) else Value(result)
 
 
-def _leaves(values: Mapping[str, float]) -> dict[str, Value]:
-    leaves = {}
+def _leaves(values: Mapping[str, float]) -> tuple[dict[str, Value], dict[str, float]]:
+    """One leaf Value per name (NFKC-normalised, as Python's parser does), and the names whose number is not finite."""
+    leaves: dict[str, Value] = {}
+    not_finite: dict[str, float] = {}
+    given: dict[str, str] = {}
     for name, x in values.items():
+        if not isinstance(name, str):
+            raise TypeError(f"names must be str, got {type(name).__name__} {name!r}")
         if isinstance(x, bool) or not isinstance(x, numbers.Real):
             raise TypeError(f"the value of {name!r} must be a real number, got {type(x).__name__} {x!r}")
-        leaves[name] = Value(float(x), label=name)
-    return leaves
+        key = unicodedata.normalize("NFKC", name)
+        if key in given:
+            raise ValueError(f"{given[key]!r} and {name!r} are the same name (Python reads both as {key!r})")
+        given[key] = name
+        if math.isfinite(x):
+            leaves[key] = Value(float(x), label=key)
+        else:
+            not_finite[key] = float(x)
+    return leaves, not_finite
 
 
 def _syntax_tree(text: str) -> ast.Expression:
@@ -138,8 +155,8 @@ def _syntax_tree(text: str) -> ast.Expression:
 class _Builder:
     """Checks a syntax tree against the whitelist, then builds the Values bottom-up."""
 
-    def __init__(self, text: str, leaves: dict[str, Value]) -> None:
-        self.text, self.leaves = text, leaves
+    def __init__(self, text: str, leaves: dict[str, Value], not_finite: dict[str, float]) -> None:
+        self.text, self.leaves, self.not_finite = text, leaves, not_finite
         self.indent = len(text) - len(text.lstrip(" \t"))
         self.missing: list[str] = []
         self.missing_at: list[ast.AST] = []
@@ -169,9 +186,14 @@ class _Builder:
                 raise self.error(f"{type(node.value).__name__} {node.value!r} is not allowed: only real numbers", node)
             if isinstance(node.value, int) and abs(node.value) > 1e308:
                 raise self.error("number too large for a float", node)
+            if isinstance(node.value, float) and not math.isfinite(node.value):
+                raise self.error("number too large for a float (it would be inf)", node)
         elif isinstance(node, ast.Name):
             if node.id in FUNCTIONS or node.id in _NARY:
                 raise self.error(f"{node.id} is a function: call it, as in {node.id}(x)", node)
+            if node.id in self.not_finite:
+                shown = self.not_finite[node.id]
+                raise self.error(f"{node.id} = {shown}: every name needs a finite number, not nan or inf", node)
             if node.id not in self.leaves and node.id not in self.missing:
                 self.missing.append(node.id)
                 self.missing_at.append(node)
@@ -233,8 +255,9 @@ class _Builder:
             if isinstance(node, ast.BinOp):
                 name = _BINARY[type(node.op)]
                 a, b = self.build(node.left), self.build(node.right)
-                if isinstance(a, float) and isinstance(b, float):  # the op table's forward: clear errors, no complex
-                    return OPS[name].forward(None, a, b)
+                if isinstance(a, float) and isinstance(b, float):  # folded by the engine: domain and overflow checks
+                    with value.no_grad():
+                        return value.apply(OPS[name], a, b).data
                 return _PYTHON_OP[name](a, b)
             if isinstance(node, ast.UnaryOp):
                 a = self.build(node.operand)

@@ -64,7 +64,8 @@ def _kink_sides(output: Value) -> list[tuple[str, int]]:
     return sides
 
 
-def _close(a: float, b: float, atol: float, rtol: float) -> bool:
+def close(a: Any, b: Any, *, rtol: float, atol: float) -> Any:
+    """``|a − b| ≤ atol + rtol·|b|``, ``b`` the reference: a bool for floats, a bool array for numpy arrays."""
     return abs(a - b) <= atol + rtol * abs(b)
 
 
@@ -118,7 +119,7 @@ def _check(
                 crossed.append("the graph itself changes shape")
             if crossed:
                 status, note = "kink", f"{', '.join(dict.fromkeys(crossed))} within ±{eps:g}"
-            elif not _close(a, numerical, atol, rtol):
+            elif not close(a, numerical, rtol=rtol, atol=atol):
                 forward, backward = 2 * (plus[k] - base[k]) / h, 2 * (base[k] - minus[k]) / h
                 slack = atol + rtol * abs(numerical)
                 bracketed = min(forward, backward) - slack <= a <= max(forward, backward) + slack
@@ -154,7 +155,7 @@ def _suspect_ops(outputs: Sequence[Value], eps: float, atol: float, rtol: float,
                     numerical = (op.forward(node.arg, *up) - op.forward(node.arg, *down)) / (up[j] - down[j])
                 except (ArithmeticError, ValueError):
                     continue
-                if not _close(float(rule[j]), numerical, atol, rtol):
+                if not close(float(rule[j]), numerical, rtol=rtol, atol=atol):
                     at = ", ".join(f"{d:.6g}" for d in data)
                     found[op.name] = (
                         f"op {op.name!r}: its rule gives ∂{op.name}/∂(input {j + 1}) = {float(rule[j]):.12g} at "
@@ -187,7 +188,7 @@ def _second_order_suspect(node: Value, eps: float, atol: float, rtol: float) -> 
                 continue
             numerical = (f_up - f_down) / (up[k] - down[k])
             analytical = float(grad(partial, leaves[k])[0]) if isinstance(partial, Value) else 0.0
-            if not _close(analytical, numerical, atol, rtol) and not op.near_kink(data, eps):
+            if not close(analytical, numerical, rtol=rtol, atol=atol) and not op.near_kink(data, eps):
                 kind = "a plain number, so no graph" if not isinstance(partial, Value) else "a graph"
                 return (
                     f"op {op.name!r}: its rule ∂{op.name}/∂(input {j + 1}), run on Values, returns {kind} whose "

@@ -23,10 +23,12 @@ class GradcheckEntry:
 
     @property
     def abs_error(self) -> float:
+        """|analytical − numerical| (NaN when f could not be evaluated)."""
         return math.nan if self.numerical is None else abs(self.analytical - self.numerical)
 
     @property
     def rel_error(self) -> float:
+        """|Δ| / |numerical| (0 when they agree exactly; NaN when f could not be evaluated)."""
         if self.numerical is None:
             return math.nan
         return 0.0 if self.abs_error == 0.0 else self.abs_error / max(abs(self.numerical), 1e-300)
@@ -45,6 +47,7 @@ class GradcheckReport:
 
     @property
     def passed(self) -> bool:
+        """Every derivative agrees, or sits at a kink where differences cannot check it."""
         return all(e.status in ("ok", "kink") for e in self.entries)
 
     def __bool__(self) -> bool:
@@ -52,13 +55,17 @@ class GradcheckReport:
 
     @property
     def failures(self) -> list[GradcheckEntry]:
+        """The entries that disagree, or where f raised."""
         return [e for e in self.entries if e.status in ("fail", "undefined")]
 
     @property
     def kinks(self) -> list[GradcheckEntry]:
+        """The entries not checkable by differences: a kink within ±eps."""
         return [e for e in self.entries if e.status == "kink"]
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as plain data for JSON (non-finite numbers become None)."""
+
         def num(x: float | None) -> float | None:
             return None if x is None or not math.isfinite(x) else x
 

@@ -214,6 +214,18 @@ def _dot_partials(out: Any, c: Any, *x: Any) -> tuple[Any, ...]:
     return x[n : 2 * n] + x[:n] + (1.0,) * (len(x) % 2)
 
 
+def _exp_shifted(a: float, m: float) -> float:
+    """e^(a − m) for a ≤ m, to about 1 ulp: a − m is rounded (by up to ½ ulp of |a − m|, which e^x
+    would magnify |a − m| times), so its rounding error is recovered exactly (TwoSum) and put back."""
+    d = a - m
+    if d < -745.2:  # e^d is 0 in floats (also when a − m overflows to −inf)
+        return 0.0
+    b_virtual = d - a
+    error = (a - (d - b_virtual)) + (-m - b_virtual)
+    e = math.exp(d)
+    return e + e * error
+
+
 def _logsumexp(c: int | None, *z: float) -> float:
     """``log Σ_j e^{z_j}``, or with an index c, ``log Σ_j e^{z_j} − z_c`` (that is ``−log p_c``,
     p = softmax(z)), computed as ``(m − z_c) + log Σ_j e^{z_j − m}`` with m = max z: each exp
@@ -222,15 +234,16 @@ def _logsumexp(c: int | None, *z: float) -> float:
     m = max(z)
     if m - m != 0.0:  # an infinite (or nan) largest input: the shift would give nan
         return m if c is None else m - z[c]
-    total = _fsum([math.exp(zj - m) for zj in z])
-    return (m if c is None else m - z[c]) + math.log(total)
+    top = z.index(m)  # its term is e^0 = 1: log1p of the rest keeps −log p ≈ e^−40 (not 0) exact
+    rest = _fsum([_exp_shifted(zj, m) for j, zj in enumerate(z) if j != top])
+    return (m if c is None else m - z[c]) + math.log1p(rest)
 
 
 def _logsumexp_partials(out: Any, c: int | None, *z: Any) -> tuple[Any, ...]:
     """p_j − [j = c] for each j, with p = softmax(z) (no c: p_j)."""
     if isinstance(out, float):  # from the shifted inputs, so a rounded out never enters
         m = max(z)
-        e = [math.exp(zj - m) for zj in z]
+        e = [_exp_shifted(zj, m) for zj in z]
         total = _fsum(e)
         p = [ej / total for ej in e]
         if c is not None:  # p_c − 1 = −Σ_{j≠c} p_j, without the cancellation when p_c ≈ 1

@@ -3,6 +3,10 @@
 ``MLP(2, [16, 16, 1])`` is micrograd's call; losses, optimizers, toy data, a
 training loop, JSON saving and a PyTorch export are built around it.
 PyTorch stays optional: ``to_torch`` imports it only when called.
+The δ check is a sub-package of its own, ``nn.deltacheck`` (its docstring lists
+the pipeline); ``check_deltas``, ``Rules``, ``RULE_SETS``, ``rules_named`` and
+``DeltaReport`` are re-exported here. Depends on ``autograd`` only: the command
+line that also draws lives in the ``deltagrad`` package.
 """
 
 try:  # the import name `autograd` is also HIPS autograd's: say so instead of a puzzling ImportError
@@ -14,7 +18,7 @@ except ImportError as _exc:
     ) from _exc
 
 from nn.data import DATASETS, blobs, circles, make_dataset, moons, spirals, xor
-from nn.deltacheck import RULE_SETS, DeltaReport, Rules, check_deltas, rules_named
+from nn.deltacheck import RULE_SETS, BackpropOutputError, DeltaReport, Rules, check_backprop, check_deltas, rules_named
 from nn.export import to_torch
 from nn.io import ModelFileError, load, save
 from nn.losses import (
@@ -22,6 +26,7 @@ from nn.losses import (
     binary_cross_entropy,
     cross_entropy,
     get_loss,
+    half_squared_error,
     hinge,
     l2_penalty,
     reduce,
@@ -41,6 +46,7 @@ __all__ = [
     "RULE_SETS",
     "SGD",
     "Adam",
+    "BackpropOutputError",
     "DeltaReport",
     "History",
     "Layer",
@@ -53,11 +59,13 @@ __all__ = [
     "accuracy",
     "binary_cross_entropy",
     "blobs",
+    "check_backprop",
     "check_deltas",
     "circles",
     "cross_entropy",
     "fit",
     "get_loss",
+    "half_squared_error",
     "hinge",
     "l2_penalty",
     "load",

@@ -38,7 +38,7 @@ def to_torch(model: MLP, dtype: torch.dtype | None = None) -> torch.nn.Sequentia
     activations = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
     modules: list[torch.nn.Module] = []
     sizes = model.sizes
-    for l in range(1, len(sizes)):  # noqa: E741 - the notes' layer index
+    for l in range(1, len(sizes)):
         linear = torch.nn.Linear(sizes[l - 1], sizes[l], bias=model.bias, dtype=dtype)
         with torch.no_grad():
             linear.weight.copy_(torch.as_tensor(model.weight_matrix(l).T, dtype=dtype))

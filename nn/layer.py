@@ -93,6 +93,7 @@ class Neuron(Module):
         return z
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        """``(label, Value)`` for each weight, then the bias."""
         for w in self.w:
             yield w.label, w
         if self.b is not None:
@@ -150,6 +151,7 @@ class Layer(Module):
         return out[0] if len(out) == 1 else out
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        """``(label, Value)`` for every neuron's parameters, neuron by neuron."""
         for n in self.neurons:
             yield from n.named_parameters()
 

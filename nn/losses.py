@@ -9,6 +9,7 @@ and returns one Value, so ``loss.backward()`` gives ``δ^(m) = z^(m).grad``.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable, Iterable, Sequence
 
@@ -33,6 +34,8 @@ def _targets(y: Target, n: int, loss: str) -> list[float]:
     for k, yk in enumerate(ys):
         if isinstance(yk, bool) or not isinstance(yk, numbers.Real):
             raise TypeError(f"{loss}: target y[{k}] is {type(yk).__name__} {yk!r}, expected a number")
+        if not math.isfinite(yk):
+            raise ValueError(f"{loss}: target y[{k}] is {yk}, expected a finite number")
     return [float(yk) for yk in ys]
 
 
@@ -41,6 +44,13 @@ def squared_error(z: Outputs, y: Target) -> Value:
     zs = _outputs(z)
     ys = _targets(y, len(zs), "squared_error")
     return autograd.sum((zk - yk) ** 2 for zk, yk in zip(zs, ys, strict=True))
+
+
+def half_squared_error(z: Outputs, y: Target) -> Value:
+    """``L = ½‖a − y‖²`` (Nielsen's quadratic cost): its δ is ``a − y`` times the output's σ'."""
+    zs = _outputs(z)
+    ys = _targets(y, len(zs), "half_squared_error")
+    return 0.5 * autograd.sum((zk - yk) ** 2 for zk, yk in zip(zs, ys, strict=True))
 
 
 def cross_entropy(z: Sequence[Value], y: int | Sequence[float]) -> Value:
@@ -76,8 +86,9 @@ def softmax(z: Sequence[Value]) -> list[Value]:
 def binary_cross_entropy(z: Outputs, y: Target) -> Value:
     """Binary cross-entropy on logits: ``Σ_k −y_k log s(z_k) − (1 − y_k) log(1 − s(z_k))``.
 
-    Written as ``max(z, 0) − z·y + log(1 + e^{−|z|})`` (the branch is chosen by the sign
-    of z), so ``exp`` never sees a large positive number: exact and finite at ±10,000.
+    Written as ``y·softplus(−z) + (1 − y)·softplus(z)`` with ``softplus(x) = log(1 + e^x)``
+    one ``logsumexp([0, x])`` node: both terms are ≥ 0 (nothing cancels) and each is exact,
+    so the loss is exact at ±1e308 and ``log(1 + e^−40)`` is 4.2e-18, not 0.
     ``y_k`` is a probability, usually 0 or 1. Its δ is ``s(z) − y``.
     """
     zs = _outputs(z)
@@ -87,11 +98,12 @@ def binary_cross_entropy(z: Outputs, y: Target) -> Value:
             raise ValueError(f"binary_cross_entropy: target y[{k}] = {yk} must lie in [0, 1] (use 0/1 labels)")
     terms = []
     for zk, yk in zip(zs, ys, strict=True):
-        if zk.data >= 0.0:
-            softplus, slope = (1.0 + (-zk).exp()).log(), 1.0 - yk  # z(1 − y) + log(1 + e^{−z})
-        else:
-            softplus, slope = (1.0 + zk.exp()).log(), -yk  # −z·y + log(1 + e^{z})
-        terms.append(softplus + slope * zk if slope else softplus)
+        if yk != 0.0:  # −log s(z) = softplus(−z)
+            term = autograd.logsumexp([0.0, -zk])
+            terms.append(term if yk == 1.0 else yk * term)
+        if yk != 1.0:  # −log(1 − s(z)) = softplus(z)
+            term = autograd.logsumexp([0.0, zk])
+            terms.append(term if yk == 0.0 else (1.0 - yk) * term)
     return autograd.sum(terms)
 
 
@@ -108,14 +120,24 @@ def hinge(z: Outputs, y: Target) -> Value:
 def l2_penalty(parameters: Module | Iterable[Value], alpha: float = 1.0) -> Value:
     """``alpha · Σ_p p²`` over the parameters (weight decay written as a loss term).
 
-    Σ p² is one ``dot`` node of the parameters with themselves, whose gradient is ``2p``.
+    Σ p² is one ``dot`` node of the parameters with themselves, whose gradient is ``2p``
+    (when Σ p² alone would overflow or underflow but ``alpha·Σp²`` need not, ``Σ (√alpha·p)²``).
     """
     ps = parameters.parameters() if isinstance(parameters, Module) else list(parameters)
     if not ps:
         raise ValueError("l2_penalty() got no parameters")
     if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or alpha < 0:
         raise ValueError(f"l2_penalty: alpha must be a number ≥ 0, got {alpha!r}")
-    return autograd.dot(ps, ps) * float(alpha)
+    alpha = float(alpha)
+    try:
+        total = autograd.dot(ps, ps)
+        if total.data >= 1e-290 or alpha <= 1.0:  # no square was lost to underflow that α could bring back
+            return total * alpha
+    except OverflowError:
+        pass
+    # Σp² overflows or underflows where α·Σp² need not: Σ (√α·p)² does so only when the answer does.
+    q = [p * math.sqrt(alpha) for p in ps]
+    return autograd.dot(q, q)
 
 
 def reduce(losses: Sequence[Value], reduction: str = "sum") -> Value:
@@ -124,8 +146,13 @@ def reduce(losses: Sequence[Value], reduction: str = "sum") -> Value:
         raise ValueError(f"unknown reduction {reduction!r}: choose 'sum' (the notes') or 'mean'")
     if not losses:
         raise ValueError("reduce() got no losses: pass at least one sample")
-    total = autograd.sum(losses)
-    return total if reduction == "sum" else total / len(losses)
+    if reduction == "sum":
+        return autograd.sum(losses)
+    try:
+        return autograd.sum(losses) / len(losses)
+    except OverflowError:  # the sum overflows, the mean may not: (Σ L_i·2^−k) / n · 2^k, 2^k ≥ n (exact scaling)
+        scale = math.ldexp(1.0, len(losses).bit_length())
+        return autograd.sum(loss * (1.0 / scale) for loss in losses) / len(losses) * scale
 
 
 LossFunction = Callable[[Outputs, Target], Value]
@@ -135,6 +162,7 @@ LOSSES: dict[str, LossFunction] = {
     "cross-entropy": cross_entropy,
     "binary-cross-entropy": binary_cross_entropy,
     "hinge": hinge,
+    "half-squared-error": half_squared_error,
 }
 """Every loss by the name the CLI and the δ check use."""
 
@@ -182,6 +210,7 @@ __all__ = [
     "binary_cross_entropy",
     "cross_entropy",
     "get_loss",
+    "half_squared_error",
     "hinge",
     "l2_penalty",
     "loss_name",

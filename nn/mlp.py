@@ -11,6 +11,8 @@ the δ of the notes is simply ``z.grad``.
 from __future__ import annotations
 
 import numbers
+import os
+import reprlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -78,11 +80,15 @@ class MLP(Module):
         output_activation: str | None = None,
     ) -> None:
         output_activation = "linear" if output_activation is None else output_activation
+        layer_sizes = _as_sizes(layer_sizes)
+        if isinstance(n_inputs, numbers.Integral) and not isinstance(n_inputs, bool):
+            n_inputs = int(n_inputs)  # numpy's ints too
         _check_architecture(n_inputs, layer_sizes, activation, init, output_activation)
+        _check_bias_and_size(n_inputs, layer_sizes, bias)
         init = resolve(init, seed)
         rng = generator(seed)
         sizes = [n_inputs, *layer_sizes]
-        self.n_inputs, self.activation, self.bias, self.init = n_inputs, activation, bias, init
+        self.n_inputs, self.activation, self.bias, self.init = n_inputs, activation, bool(bias), init
         self.output_activation = output_activation
         self._input_labels = [label("a", 0, i) for i in range(1, n_inputs + 1)]
         self.layers = [
@@ -95,7 +101,7 @@ class MLP(Module):
                 init=init,
                 seed=rng,
             )
-            for l in range(1, len(sizes))  # noqa: E741 - l is the notes' layer index
+            for l in range(1, len(sizes))
         ]
 
     @property
@@ -138,16 +144,17 @@ class MLP(Module):
         return a
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        """``(label, Value)`` for every parameter, layer by layer (``w^(l)_ij``, ``b^(l)_j``)."""
         for layer in self.layers:
             yield from layer.named_parameters()
 
     # --- the notes' matrices -------------------------------------------
-    def _layer(self, l: int) -> Layer:  # noqa: E741
+    def _layer(self, l: int) -> Layer:
         if isinstance(l, bool) or not isinstance(l, int) or not 1 <= l <= len(self.layers):
             raise IndexError(f"layer must be an int from 1 to {len(self.layers)} (layer 0 is the input), got {l!r}")
         return self.layers[l - 1]
 
-    def weight_matrix(self, l: int, grad: bool = False) -> np.ndarray:  # noqa: E741
+    def weight_matrix(self, l: int, grad: bool = False) -> np.ndarray:
         """``W^(l)``: an ``n_{l-1} × n_l`` array whose entry ``[i-1, j-1]`` is ``w^(l)_ij``.
 
         With ``grad=True``, the same shape filled with each weight's ``.grad``: after
@@ -156,7 +163,8 @@ class MLP(Module):
         field = "grad" if grad else "data"
         return np.array([[getattr(w, field) for w in n.w] for n in self._layer(l).neurons], dtype=np.float64).T
 
-    def set_weight_matrix(self, l: int, W: np.ndarray) -> None:  # noqa: E741
+    def set_weight_matrix(self, l: int, W: np.ndarray) -> None:
+        """Set ``W^(l)`` from an ``n_{l-1} × n_l`` array of finite numbers."""
         layer = self._layer(l)
         W = np.asarray(W, dtype=np.float64)
         expected = (len(layer.neurons[0].w), len(layer.neurons))
@@ -168,13 +176,14 @@ class MLP(Module):
             for i, w in enumerate(neuron.w):
                 w.data = float(W[i, j])
 
-    def bias_vector(self, l: int, grad: bool = False) -> np.ndarray | None:  # noqa: E741
+    def bias_vector(self, l: int, grad: bool = False) -> np.ndarray | None:
         """``b^(l)`` as an ``n_l`` array (its ``.grad`` with ``grad=True``), or None without biases."""
         layer = self._layer(l)
         field = "grad" if grad else "data"
         return np.array([getattr(n.b, field) for n in layer.neurons]) if self.bias else None
 
-    def set_bias_vector(self, l: int, b: np.ndarray) -> None:  # noqa: E741
+    def set_bias_vector(self, l: int, b: np.ndarray) -> None:
+        """Set ``b^(l)`` from ``n_l`` finite numbers (the MLP must have biases)."""
         layer = self._layer(l)
         if not self.bias:
             raise ValueError("this MLP was built with bias=False: it has no b^(l) to set")
@@ -183,6 +192,20 @@ class MLP(Module):
             raise ValueError(f"b^({l}) must be {len(layer.neurons)} finite numbers, got shape {b.shape}")
         for neuron, bj in zip(layer.neurons, b, strict=True):
             neuron.b.data = float(bj)
+
+    def export_weights(self, layout: str = "notes") -> tuple[list[np.ndarray], list[np.ndarray | None]]:
+        """``(weights, biases)``, one array per layer 1..m, in a hand-written backprop's layout.
+
+        ``"notes"``: ``W^(l)`` n_{l-1} × n_l, flat biases; ``"nielsen"``: n_l × n_{l-1} and (n, 1) columns,
+        ready for ``network.weights`` / ``network.biases``; ``"batch"`` (CS231n): n_in × n_out, flat biases.
+        Biases are None without them. Copies: changing them leaves the model alone.
+        """
+        from nn.deltacheck.layouts import export_weights  # the layouts live with the δ check
+
+        m = len(self.layers)
+        W = [None] + [self.weight_matrix(l) for l in range(1, m + 1)]
+        b = [None] + [self.bias_vector(l) for l in range(1, m + 1)]
+        return export_weights(W, b, layout)
 
     def __repr__(self) -> str:
         sizes = " → ".join(str(n) for n in self.sizes)
@@ -196,14 +219,50 @@ def _check_architecture(
         return isinstance(x, int) and not isinstance(x, bool) and x > 0
 
     if not positive_int(n_inputs):
-        raise ValueError(f"n_inputs must be a positive int, got {n_inputs!r}")
+        raise ValueError(f"n_inputs must be a positive int, got {reprlib.repr(n_inputs)}")
     if isinstance(layer_sizes, int | str) or not layer_sizes or not all(positive_int(n) for n in layer_sizes):
-        raise ValueError(f"layer_sizes must be a non-empty list of positive ints like [16, 16, 1], got {layer_sizes!r}")
+        shown = reprlib.repr(layer_sizes)
+        raise ValueError(f"layer_sizes must be a non-empty list of positive ints like [16, 16, 1], got {shown}")
     if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}: choose one of {', '.join(ACTIVATIONS)}")
+        raise ValueError(f"unknown activation {reprlib.repr(activation)}: choose one of {', '.join(ACTIVATIONS)}")
     if output_activation not in ACTIVATIONS:
         raise ValueError(
-            f"unknown output_activation {output_activation!r}: choose one of {', '.join(ACTIVATIONS)} (None is linear)"
+            f"unknown output_activation {reprlib.repr(output_activation)}: "
+            f"choose one of {', '.join(ACTIVATIONS)} (None is linear)"
         )
     if init is not None and init not in INITS:
-        raise ValueError(f"unknown init {init!r}: choose one of {', '.join(INITS)} (or None for the default)")
+        raise ValueError(
+            f"unknown init {reprlib.repr(init)}: choose one of {', '.join(INITS)} (or None for the default)"
+        )
+
+
+def _as_sizes(layer_sizes: object) -> object:
+    """Any iterable of ints (a list, a range, an iterator, a numpy array) as a list of ints, read once."""
+    if isinstance(layer_sizes, str | bytes | dict) or not hasattr(layer_sizes, "__iter__"):
+        return layer_sizes  # refused by _check_architecture, as given
+    sizes = list(layer_sizes)  # type: ignore[call-overload]
+    return [int(n) if isinstance(n, numbers.Integral) and not isinstance(n, bool) else n for n in sizes]
+
+
+BYTES_PER_PARAMETER = 150
+"""Less than a parameter really costs (a Value, its float and its label: ~180 bytes)."""
+
+
+def _check_bias_and_size(n_inputs: int, layer_sizes: Sequence[int], bias: object) -> None:
+    """``bias`` must be a bool; the network must fit in this machine's memory (checked before allocating)."""
+    if not isinstance(bias, bool | np.bool_):
+        raise ValueError(f"bias must be True or False, got {type(bias).__name__} {reprlib.repr(bias)}")
+    sizes = [n_inputs, *layer_sizes]
+    count = sum((sizes[l - 1] + bool(bias)) * sizes[l] for l in range(1, len(sizes)))
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not a POSIX system: no limit known
+        return
+    if count * BYTES_PER_PARAMETER > memory:
+        shape = " → ".join(reprlib.repr(n) for n in sizes[:6]) + (
+            f" → … ({len(sizes)} sizes)" if len(sizes) > 6 else ""
+        )
+        raise ValueError(
+            f"MLP({shape}) would have {count:.3g} parameters, at least {count * BYTES_PER_PARAMETER:.2g} bytes; "
+            f"this machine has {memory:.2g} bytes of memory: choose smaller layer sizes"
+        )

@@ -24,6 +24,7 @@ class Module:
         return f"{type(self).__name__}({len(self.parameters())} parameters)"
 
     def zero_grad(self) -> None:
+        """Clear every parameter's ``.grad`` (leaf gradients accumulate over backward passes)."""
         for p in self.parameters():
             p.grad = 0.0
 

@@ -3,6 +3,8 @@
 The notes' rule is plain gradient descent, ``w ← w − lr · ∂L/∂w``: that is ``SGD``
 with its defaults. Momentum, weight decay and ``Adam`` follow PyTorch's update
 formulas exactly, so a run can be compared step by step with ``torch.optim``.
+A step is all or nothing: if any parameter (or Adam's moments) would become inf or
+nan, ``step()`` raises ``StepError`` naming it and changes nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ from collections.abc import Iterable
 
 from autograd import Value
 from nn.module import Module
+
+
+class StepError(ArithmeticError):
+    """An optimizer step would make a parameter (or Adam's moments) inf or nan; nothing was changed."""
 
 
 def check_positive(name: str, x: object) -> float:
@@ -54,10 +60,12 @@ class Optimizer:
 
     @property
     def lr(self) -> float:
+        """The learning rate; setting it checks it is a positive number."""
         return self._lr
 
     @lr.setter
     def lr(self, value: float) -> None:
+        """None"""
         self._lr = check_positive("lr", value)
 
     def zero_grad(self) -> None:
@@ -66,7 +74,25 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
+        """Update every parameter from its ``.grad``."""
         raise NotImplementedError
+
+    def _name(self, i: int) -> str:
+        label = self.parameters[i].label
+        return f"parameter {label}" if label else f"parameters[{i}]"
+
+    def _check(self, i: int, new: float, what: str = "") -> None:
+        """Refuse a step that leaves parameter ``i`` (or one of its moments, ``what``) inf or nan."""
+        p = self.parameters[i]
+        if math.isfinite(p.grad):
+            why = "the step overflows a float: lower lr, or scale the loss down"
+        else:
+            why = "its gradient is not finite: check the loss and the data"
+        thing = f"{what} of {self._name(i)}" if what else self._name(i)
+        raise StepError(
+            f"{type(self).__name__} step: {thing} would become {new} (data {p.data!r}, grad {p.grad!r}, "
+            f"lr {self.lr!r}): {why}. No parameter was changed."
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(lr={self.lr}, {len(self.parameters)} parameters)"
@@ -92,18 +118,24 @@ class SGD(Optimizer):
         self._velocity: list[float] | None = None
 
     def step(self) -> None:
-        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        """One update of every parameter, or a StepError (and no change at all) if any would be inf or nan."""
+        lr, mu, wd, ps = self.lr, self.momentum, self.weight_decay, self.parameters
+        velocity = None
         if not mu:
-            for p in self.parameters:
-                p.data -= lr * (p.grad + wd * p.data)
-            return
-        first = self._velocity is None
-        velocity = self._velocity or [0.0] * len(self.parameters)
-        for i, p in enumerate(self.parameters):
-            g = p.grad + wd * p.data
-            velocity[i] = g if first else mu * velocity[i] + g
-            p.data -= lr * velocity[i]
-        self._velocity = velocity
+            new = [p.data - lr * (p.grad + wd * p.data) for p in ps]
+        else:
+            first = self._velocity is None
+            velocity = self._velocity or [0.0] * len(ps)
+            g = [p.grad + wd * p.data for p in ps]
+            velocity = g if first else [mu * v + gi for v, gi in zip(velocity, g, strict=True)]
+            new = [p.data - lr * v for p, v in zip(ps, velocity, strict=True)]
+        if not all(map(math.isfinite, new)):
+            i = next(i for i, x in enumerate(new) if not math.isfinite(x))
+            self._check(i, new[i])
+        for p, x in zip(ps, new, strict=True):
+            p.data = x
+        if mu:
+            self._velocity = velocity
 
 
 class Adam(Optimizer):
@@ -134,16 +166,25 @@ class Adam(Optimizer):
         self._v = [0.0] * len(self.parameters)
 
     def step(self) -> None:
-        self.t += 1
+        """One update of every parameter, or a StepError (and no change at all) if any value or moment would be
+        inf or nan: a gradient past ~1.3e154 has a square that overflows, which would silently stop Adam."""
+        t = self.t + 1
         b1, b2, wd = self.beta1, self.beta2, self.weight_decay
-        step_size = self.lr / (1.0 - b1**self.t)
-        v_correction = math.sqrt(1.0 - b2**self.t)
-        m, v = self._m, self._v
+        step_size = self.lr / (1.0 - b1**t)
+        v_correction = math.sqrt(1.0 - b2**t)
+        m, v, new = list(self._m), list(self._v), []
         for i, p in enumerate(self.parameters):
             g = p.grad + wd * p.data
             m[i] = b1 * m[i] + (1.0 - b1) * g
             v[i] = b2 * v[i] + (1.0 - b2) * g * g
-            p.data -= step_size * m[i] / (math.sqrt(v[i]) / v_correction + self.eps)
+            new.append(p.data - step_size * m[i] / (math.sqrt(v[i]) / v_correction + self.eps))
+        for what, values in (("the first moment m", m), ("the second moment v (running mean of g²)", v), ("", new)):
+            if not all(map(math.isfinite, values)):
+                i = next(i for i, x in enumerate(values) if not math.isfinite(x))
+                self._check(i, values[i], what)
+        for p, x in zip(self.parameters, new, strict=True):
+            p.data = x
+        self._m, self._v, self.t = m, v, t
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam}
@@ -158,4 +199,4 @@ def get_optimizer(name: str) -> type[Optimizer]:
     return OPTIMIZERS[key]
 
 
-__all__ = ["OPTIMIZERS", "SGD", "Adam", "Optimizer", "check_positive", "get_optimizer"]
+__all__ = ["OPTIMIZERS", "SGD", "Adam", "Optimizer", "StepError", "check_positive", "get_optimizer"]

@@ -99,6 +99,13 @@ def _optimizer(model: Module, optimizer: Optimizer | str, lr: float | None) -> O
     if isinstance(optimizer, Optimizer):
         if lr is not None:
             raise ValueError("lr: the optimizer passed to fit() already has its learning rate; pass lr to it instead")
+        own = {id(p) for p in model.parameters()}
+        if not any(id(p) in own for p in optimizer.parameters):
+            raise ValueError(
+                f"the optimizer passed to fit() holds none of this model's {len(own)} parameters, so training "
+                f"would change nothing (was it built on another model?): build it on this one, "
+                f"{type(optimizer).__name__}(model.parameters(), …), or pass its name"
+            )
         return optimizer
     cls = get_optimizer(optimizer)
     return cls(model) if lr is None else cls(model, lr=lr)

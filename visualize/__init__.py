@@ -3,8 +3,9 @@
 ``draw(root)`` returns a ``graphviz.Digraph`` (shown inline in Jupyter);
 ``render(root, "graph.svg")`` writes ``.svg``, ``.png``, ``.pdf`` or ``.dot``;
 ``step_through(root)`` replays the backward pass frame by frame. Depends on
-``autograd`` only: networks are recognised by their labels in the notes'
-notation, and δ-check results arrive as generic annotations.
+``autograd`` only (never ``nn``): networks are recognised by their labels in
+the notes' notation, and δ-check results arrive as generic annotations, which
+``deltagrad draw`` passes from ``nn.deltacheck`` to here.
 """
 
 try:  # the import name `autograd` is also HIPS autograd's: say so instead of a puzzling ImportError
@@ -16,7 +17,13 @@ except ImportError as _exc:
     ) from _exc
 
 from visualize.annotate import Annotation
-from visualize.errors import GraphTooLargeError, GraphvizNotFoundError, OutputPathError, UnsupportedFormatError
+from visualize.errors import (
+    GraphTooLargeError,
+    GraphvizNotFoundError,
+    LayoutError,
+    OutputPathError,
+    UnsupportedFormatError,
+)
 from visualize.graph import DEFAULT_MAX_NODES, draw
 from visualize.labels import NotesLabel, parse_label
 from visualize.output import render, to_svg
@@ -27,6 +34,7 @@ __all__ = [
     "Annotation",
     "GraphTooLargeError",
     "GraphvizNotFoundError",
+    "LayoutError",
     "NotesLabel",
     "OutputPathError",
     "UnsupportedFormatError",

@@ -53,12 +53,14 @@ class Grouping:
     params: dict[str, Value]  # by label, to find w^(l)_ij for an edge i → j
 
     def size(self, order: list[Value]) -> int:
+        """How many nodes the collapsed drawing of ``order`` has."""
         groups = {id(g) for g in self.group_of.values()}
         singles = [v for v in order if v not in self.group_of and v not in self.hidden]
         return len(groups) + len(singles) + sum(1 for v in singles if v.op is not None)
 
 
 def group(order: list[Value], used_by: dict[Value, list[Value]]) -> Grouping:
+    """Fold each neuron's values into one group seeded by its ``z`` (and the loss into one)."""
     index = {v: k for k, v in enumerate(order)}
     notes = {v: parse_label(v.label) for v in order}
     group_of: dict[Value, Group] = {}
@@ -102,6 +104,7 @@ def collapsed_size(order: list[Value]) -> int:
 
 
 def neuron_node(g: Group, style: Style, notes: dict[Value, Annotation]) -> dict[str, str]:
+    """The DOT attributes of one neuron's node: its z and a, with data, gradients and notes."""
     layer, j = g.place
     z, a = g.seed, g.a
     rows = [[cell(f"<B>neuron {j}</B>")]]
@@ -166,6 +169,7 @@ def draw_collapsed(
     rankdir: str = "LR",
     title: str | None = None,
 ) -> graphviz.Digraph:
+    """Draw the graph with one node per neuron; weights and biases become edge labels."""
     used_by = consumers(order)
     grouping = group(order, used_by)
     if not any(g.place != LOSS for g in grouping.group_of.values()):

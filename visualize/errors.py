@@ -44,3 +44,14 @@ class UnsupportedFormatError(ValueError):
 
 class OutputPathError(OSError):
     """The output file cannot be written (missing directory, no permission, a directory in the way)."""
+
+
+class LayoutError(RuntimeError):
+    """Graphviz's ``dot`` ran but failed: it crashed, or refused the DOT text (a string over 16,384 characters)."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        hint = ""
+        if "16384" in detail:
+            hint = " (Graphviz refuses any label longer than 16,384 characters: shorten the names)"
+        super().__init__(f"Graphviz's dot failed to lay out the graph: {detail or 'no message'}{hint}")

@@ -25,6 +25,7 @@ FONT = "Helvetica"
 
 
 def check_root(root: object) -> Value:
+    """The root, if it is a Value; otherwise a TypeError saying what to pass."""
     if not isinstance(root, Value):
         hint = " (draw one Value: the loss, or one output)" if isinstance(root, list | tuple) else ""
         raise TypeError(f"draw() needs a Value as the root of the graph, got {type(root).__name__}{hint}")
@@ -45,6 +46,7 @@ class Drawing(graphviz.Digraph):
 
 
 def new_digraph(rankdir: str, title: str | None = None) -> Drawing:
+    """An empty ``Drawing`` with deltagrad's fonts, direction and optional title."""
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
     g = Drawing("deltagrad")
@@ -57,6 +59,7 @@ def new_digraph(rankdir: str, title: str | None = None) -> Drawing:
 
 
 def cluster_name(place: Place) -> str:
+    """The DOT name of the cluster for a place (a layer, a neuron, the inputs, the loss)."""
     if place == INPUT_LAYER:
         return "cluster_input"
     if place == LOSS:
@@ -65,6 +68,7 @@ def cluster_name(place: Place) -> str:
 
 
 def cluster_label(place: Place) -> str:
+    """The title shown on a place's cluster."""
     if place == INPUT_LAYER:
         return "inputs"
     if place == LOSS:
@@ -149,6 +153,7 @@ def draw(
 
 
 def check_size(order: list[Value], max_nodes: int | None) -> None:
+    """Raise GraphTooLargeError, with ways out, when the graph has more than ``max_nodes`` nodes."""
     n_nodes = len(order) + sum(1 for v in order if v.op is not None)
     if max_nodes is None or n_nodes <= max_nodes:
         return
@@ -183,6 +188,7 @@ class Frame:
 
     @classmethod
     def after_backward(cls, order: list[Value]) -> Frame:
+        """The frame once the backward pass is over: every gradient final."""
         everything = frozenset(order)
         return cls({v: v.grad for v in order}, everything, everything)
 
@@ -202,6 +208,7 @@ class GraphPicture:
         return len(self.order) - self.index[v] if self.style.backward_order else None
 
     def digraph(self, frame: Frame, *, rankdir: str = "LR", title: str | None = None) -> graphviz.Digraph:
+        """The DOT graph of ``frame``: every value and op node, edges, clusters."""
         g = new_digraph(rankdir, title)
         nodes = []
         for k, v in enumerate(self.order):

@@ -50,6 +50,7 @@ class Style:
             raise ValueError(f"digits must be an int from 1 to 17, got {self.digits!r}")
 
     def number(self, x: float) -> str:
+        """``x`` to this style's significant digits."""
         return number(x, self.digits)
 
 
@@ -59,6 +60,7 @@ def plain(text: str) -> str:
 
 
 def cell(content: str, **attrs: str) -> str:
+    """One HTML-like table cell, attributes upper-cased and escaped."""
     extra = "".join(f' {k.upper()}="{html.escape(str(v))}"' for k, v in attrs.items() if v is not None)
     return f"<TD{extra}>{content}</TD>"
 
@@ -75,6 +77,7 @@ def table(rows: list[list[str]], color: str | None = None, fill: str | None = No
 
 
 def annotation_row(annotation: Annotation) -> list[str]:
+    """The table row that shows an annotation's text, in its colour."""
     text = html_text(annotation.text) or " "  # an empty <FONT></FONT> is a syntax error
     if annotation.color:
         text = f'<FONT COLOR="{html.escape(annotation.color)}">{text}</FONT>'
@@ -131,6 +134,7 @@ def op_symbol(v: Value, style: Style) -> str:
 
 
 def op_node(v: Value, style: Style, active: bool = False) -> dict[str, str]:
+    """The DOT attributes of an op's node: its symbol, with its derivative as tooltip."""
     attrs = {
         "shape": "ellipse",
         "label": plain(op_symbol(v, style)),

@@ -18,7 +18,7 @@ from typing import Any
 import graphviz
 
 from autograd import Value, files
-from visualize.errors import GraphvizNotFoundError, OutputPathError, UnsupportedFormatError
+from visualize.errors import GraphvizNotFoundError, LayoutError, OutputPathError, UnsupportedFormatError
 from visualize.graph import draw
 
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
@@ -43,13 +43,13 @@ def graphviz_errors() -> Iterator[None]:
         raise GraphvizNotFoundError(str(exc)) from None
     except graphviz.CalledProcessError as exc:
         detail = (exc.stderr or b"").decode(errors="replace").strip()
-        raise RuntimeError(f"Graphviz's dot failed to lay out the graph: {detail}") from None
+        raise LayoutError(" ".join(detail.split())[:500]) from None
 
 
 def layout(graph: graphviz.Digraph, fmt: str) -> bytes:
     """The graph laid out by ``dot`` in format ``fmt`` (svg, png, pdf)."""
     with graphviz_errors():
-        return graph.pipe(format=fmt)
+        return graph.pipe(format=fmt, quiet=True)  # its stderr goes into the error, not onto the terminal
 
 
 def to_svg(graph: Value | graphviz.Digraph, **options: Any) -> str:

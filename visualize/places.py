@@ -30,6 +30,7 @@ def consumers(order: Sequence[Value]) -> dict[Value, list[Value]]:
 
 
 def label_place(v: Value) -> Place:
+    """Where a value belongs in the notes' network, read from its label (``()`` if nowhere)."""
     notes = parse_label(v.label)
     if notes is None:
         return ()
@@ -61,4 +62,5 @@ def places(order: Sequence[Value], used_by: dict[Value, list[Value]] | None = No
 
 
 def has_network_labels(where: dict[Value, Place]) -> bool:
+    """Do the labels describe a network (neurons or a loss), so that clusters mean something?"""
     return any(len(p) == 2 or p == LOSS for p in where.values())

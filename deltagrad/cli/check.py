@@ -9,15 +9,22 @@ repeated exactly. Exit code 0 when everything agrees, 1 when something does not,
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from typing import Any
 
 from deltagrad.cli import UsageError, layer_sizes
+from deltagrad.cli.arguments import count, seed
 from nn.deltacheck import DELTA_LOSSES, ERRATA, RULE_SETS, check_deltas, random_case
 from nn.mlp import ACTIVATIONS
 
+MAX_WEIGHTS = 2_000
+MAX_SAMPLES = 1_000
+MAX_WORK = 2e7  # weights² × samples: 2,3,3,2 on 4 samples is 1e4; 2,30,30,2 on 4 samples, 4e6, about 20 s
+
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``deltagrad check`` and its options."""
     names = ", ".join(RULE_SETS)
     p = subparsers.add_parser(
         "check",
@@ -37,14 +44,25 @@ def add_parser(subparsers: Any) -> None:
         help="give the neurons (random) biases; the notes have none (default: --no-bias)",
     )
     p.add_argument("--activation", default="relu", help=f"hidden σ: {', '.join(ACTIVATIONS)} (default: relu)")
-    p.add_argument("--samples", type=int, default=4, help="number of random samples, summed (default: 4)")
-    p.add_argument("--seed", type=int, default=0, help="seed for weights, inputs and targets (default: 0)")
+    p.add_argument(
+        "--samples",
+        type=count(MAX_SAMPLES),
+        default=4,
+        help="number of random samples, summed (default: 4)",
+    )
+    p.add_argument("--seed", type=seed, default=0, help="seed for weights, inputs and targets (default: 0)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(run=run)
 
 
 def _validate(args: argparse.Namespace) -> list[int]:
-    sizes = layer_sizes(args.layers, example="2,3,3,2")
+    sizes = layer_sizes(args.layers, example="2,3,3,2", max_weights=MAX_WEIGHTS)
+    weights = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+    if weights * weights * args.samples > MAX_WORK:
+        raise UsageError(
+            f"--layers {args.layers} with --samples {args.samples} is too big to check: finite differences take "
+            f"time ∝ weights² × samples = {weights}² × {args.samples}, at most {MAX_WORK:.0e} (a minute or two)"
+        )
     if args.loss not in DELTA_LOSSES:
         raise UsageError(f"--loss must be one of {', '.join(DELTA_LOSSES)}, got {args.loss!r}")
     if args.rules not in RULE_SETS:
@@ -69,6 +87,7 @@ def list_rules() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check the rules on a seeded random network: 0 if all agree, 1 if not."""
     if args.rules == "list":
         print(list_rules())
         return 0

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from deltagrad.cli import UsageError
+from deltagrad.cli.arguments import MAX_EPOCHS, count, seed
 from nn.data import moons
 from nn.deltacheck import FiniteDifferenceCache, check_deltas
 from nn.losses import target_for
@@ -25,6 +26,7 @@ from nn.train import accuracy, fit
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``deltagrad demo`` and its options."""
     p = subparsers.add_parser(
         "demo",
         help="train on two moons, check the δ equations (correct and as written), draw the results",
@@ -32,9 +34,9 @@ def add_parser(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--out", default="out", help="folder for the graph and the plot (default: out)")
-    p.add_argument("--seed", type=int, default=0, help="seed for data and weights (default: 0)")
-    p.add_argument("--epochs", type=int, default=100, help="training epochs (default: 100)")
-    p.add_argument("--samples", type=int, default=4, help="samples the δ check runs on (default: 4)")
+    p.add_argument("--seed", type=seed, default=0, help="seed for data and weights (default: 0)")
+    p.add_argument("--epochs", type=count(MAX_EPOCHS), default=100, help="training epochs (default: 100)")
+    p.add_argument("--samples", type=count(100), default=4, help="samples the δ check runs on (default: 4)")
     p.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bar (default: on a terminal)"
     )
@@ -46,6 +48,7 @@ def _heading(text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Train, check the correct and the as-written rules, draw: 0 when both verdicts are as expected."""
     if args.epochs < 1 or args.samples < 1:
         raise UsageError("--epochs and --samples must be positive")
     out = Path(args.out)

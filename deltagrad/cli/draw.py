@@ -13,14 +13,17 @@ Without ``-o`` the DOT text is printed, which needs no Graphviz installed.
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import sys
 from typing import Any
 
 import autograd
 from autograd import Value
-from autograd.expression import ExpressionError, parse
+from autograd.expression import parse
 from deltagrad.cli import UsageError, layer_sizes
+from deltagrad.cli.arguments import count, seed
+from deltagrad.cli.check import MAX_WEIGHTS
 from visualize import (
     DEFAULT_MAX_NODES,
     GraphTooLargeError,
@@ -33,6 +36,7 @@ from visualize import (
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``deltagrad draw`` and its options."""
     p = subparsers.add_parser(
         "draw",
         help="draw the graph of an expression or a small MLP, with values and gradients (Graphviz)",
@@ -47,7 +51,7 @@ def add_parser(subparsers: Any) -> None:
     what.add_argument("--mlp", metavar="SIZES", help="an MLP of sizes n_0,n_1,…,n_m, input first (e.g. 2,3,1)")
     what.add_argument("--activation", default="relu", help="hidden σ of --mlp (default: relu, as in the notes)")
     what.add_argument("--no-bias", dest="bias", action="store_false", help="--mlp without biases, as in the notes")
-    what.add_argument("--seed", type=int, default=0, help="seed of the weights, the sample input and target")
+    what.add_argument("--seed", type=seed, default=0, help="seed of the weights, the sample input and target")
     what.add_argument(
         "--check", metavar="RULES", help="--mlp: overlay a δ check (correct, notes-as-written, missing-factor-2, …)"
     )
@@ -64,7 +68,12 @@ def add_parser(subparsers: Any) -> None:
     look.add_argument("--order", action="store_true", help="number values in the order backward visits them")
     look.add_argument("--collapse", action="store_true", help="one node per neuron (z, a, δ)")
     look.add_argument("--no-clusters", dest="clusters", action="store_false", help="no boxes per layer/neuron")
-    look.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, help="refuse larger graphs (0: no limit)")
+    look.add_argument(
+        "--max-nodes",
+        type=count(10**7, minimum=0),
+        default=DEFAULT_MAX_NODES,
+        help="refuse larger graphs (0: no limit)",
+    )
     look.add_argument("--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR", help="direction (default: LR)")
     p.set_defaults(run=run)
 
@@ -82,13 +91,16 @@ def parse_values(items: list[str]) -> dict[str, float]:
                 values[name] = float(number)
             except ValueError:
                 raise UsageError(f"--at {name}: {number.strip()!r} is not a number") from None
+            if not math.isfinite(values[name]):
+                raise UsageError(f"--at {name}: {number.strip()} is not a finite number (give every name one)")
     return values
 
 
 def expression_graph(args: argparse.Namespace) -> Value:
+    """Parse the expression at the given values and run backward on it."""
     try:
         root = parse(args.expression, parse_values(args.at))
-    except ExpressionError as exc:
+    except ValueError as exc:  # ExpressionError, or two spellings of one name (x and ｘ)
         raise UsageError(str(exc)) from None
     try:
         root.backward()
@@ -101,7 +113,7 @@ def mlp_graph(args: argparse.Namespace) -> tuple[Value, dict, Any]:
     """One forward pass of a seeded MLP on a seeded sample, its squared-error loss ``L``, after backward."""
     from nn import MLP, squared_error
 
-    sizes = layer_sizes(args.mlp, option="--mlp", example="2,3,1")
+    sizes = layer_sizes(args.mlp, option="--mlp", example="2,3,1", max_weights=MAX_WEIGHTS)
     rng = random.Random(args.seed)
     x = [round(rng.uniform(-1.0, 1.0), 2) for _ in range(sizes[0])]
     y = [round(rng.uniform(-1.0, 1.0), 2) for _ in range(sizes[-1])]
@@ -126,6 +138,7 @@ def mlp_graph(args: argparse.Namespace) -> tuple[Value, dict, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Draw the graph to a file, or print its DOT text: 0, or 1 when a ``--check`` fails."""
     if (args.expression is None) == (args.mlp is None):
         raise UsageError('give an expression ("tanh(x*w + b)" --at x=0.5,…) or --mlp SIZES, not both or neither')
     if args.mlp is None and args.check:

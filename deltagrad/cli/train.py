@@ -12,7 +12,9 @@ import math
 import time
 from typing import Any
 
+from autograd.files import check_target
 from deltagrad.cli import UsageError, layer_sizes
+from deltagrad.cli.arguments import MAX_CLASSES, MAX_EPOCHS, MAX_SAMPLES, MAX_WEIGHTS, count, number, seed
 from nn.data import DATASETS, make_dataset, n_classes
 from nn.io import save
 from nn.losses import LOSSES, REDUCTIONS, loss_name
@@ -20,8 +22,11 @@ from nn.mlp import ACTIVATIONS, INITS, MLP
 from nn.optim import OPTIMIZERS, get_optimizer
 from nn.train import accuracy, fit
 
+MAX_NOISE = 1e6  # beyond this the noise swamps any dataset (and 1e308 makes its points inf)
+
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``deltagrad train`` and its options."""
     p = subparsers.add_parser(
         "train",
         help="train an MLP on a toy dataset (moons, circles, spirals, xor, blobs)",
@@ -29,9 +34,13 @@ def add_parser(subparsers: Any) -> None:
     )
     data = p.add_argument_group("data")
     data.add_argument("--dataset", choices=list(DATASETS), default="moons", help="toy dataset (default: moons)")
-    data.add_argument("--samples", type=int, default=100, help="number of points (default: 100)")
-    data.add_argument("--noise", type=float, default=None, help="noise of the dataset (default: its own)")
-    data.add_argument("--classes", type=int, default=None, help="number of classes for spirals and blobs")
+    data.add_argument("--samples", type=count(MAX_SAMPLES), default=100, help="number of points (default: 100)")
+    data.add_argument(
+        "--noise", type=number(0.0, MAX_NOISE), default=None, help="noise of the dataset (default: its own)"
+    )
+    data.add_argument(
+        "--classes", type=count(MAX_CLASSES, minimum=2), default=None, help="number of classes for spirals and blobs"
+    )
     model = p.add_argument_group("model")
     model.add_argument("--layers", default="2,16,16,1", help="sizes n_0,n_1,…,n_m, input first (default: 2,16,16,1)")
     model.add_argument("--activation", choices=ACTIVATIONS, default="relu", help="hidden σ (default: relu)")
@@ -44,13 +53,15 @@ def add_parser(subparsers: Any) -> None:
     loss_help = f"one of {', '.join(LOSSES)} (default: squared-error)"
     training.add_argument("--loss", default="squared-error", help=loss_help)
     training.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam", help="(default: adam)")
-    training.add_argument("--lr", type=float, default=0.05, help="learning rate (default: 0.05)")
+    training.add_argument(
+        "--lr", type=number(0.0, math.inf, low_open=True), default=0.05, help="learning rate (default: 0.05)"
+    )
     training.add_argument("--momentum", type=float, default=0.0, help="SGD momentum (default: 0)")
-    training.add_argument("--epochs", type=int, default=100, help="passes over the data (default: 100)")
-    training.add_argument("--batch-size", type=int, default=None, help="samples per step (default: all)")
+    training.add_argument("--epochs", type=count(MAX_EPOCHS), default=100, help="passes over the data (default: 100)")
+    training.add_argument("--batch-size", type=count(MAX_SAMPLES), default=None, help="samples per step (default: all)")
     training.add_argument("--reduction", choices=REDUCTIONS, default="mean", help="of a batch's losses (default: mean)")
     training.add_argument("--l2", type=float, default=0.0, help="L2 penalty α·Σp² (default: 0)")
-    p.add_argument("--seed", type=int, default=0, help="seed for data, weights and batch order (default: 0)")
+    p.add_argument("--seed", type=seed, default=0, help="seed for data, weights and batch order (default: 0)")
     p.add_argument("--save", metavar="PATH", default=None, help="write the trained model to this JSON file")
     p.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bar (default: on a terminal)"
@@ -77,10 +88,18 @@ def _check(args: argparse.Namespace) -> tuple[str, list[int]]:
         raise UsageError(f"--l2 must be a number ≥ 0, got {args.l2}")
     if args.classes is not None and args.dataset not in ("spirals", "blobs"):
         raise UsageError(f"--classes applies to spirals and blobs, not {args.dataset} (which has 2 classes)")
-    return loss, layer_sizes(args.layers, example="2,16,16,1")
+    if args.save is not None:  # before training, not after it
+        if not args.save.strip():
+            raise UsageError("--save needs the path of a file to write")
+        try:
+            check_target(args.save)
+        except OSError as exc:
+            raise UsageError(f"--save {args.save}: {exc.strerror or exc}") from None
+    return loss, layer_sizes(args.layers, example="2,16,16,1", max_weights=MAX_WEIGHTS)
 
 
 def run(args: argparse.Namespace) -> int:
+    """Train a network on a built-in dataset, report its accuracy, save it if asked."""
     loss, sizes = _check(args)
     options: dict[str, object] = {}
     if args.noise is not None:

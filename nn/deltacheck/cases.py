@@ -23,16 +23,18 @@ def random_case(
     """A seeded network ``n_0 → … → n_m`` with random inputs and targets that fit the loss.
 
     Biases, when asked for, are random rather than 0, so that a check exercises the ``+ b^(l)``;
-    cross-entropy targets are one-hot rows.
+    cross-entropy targets are one-hot rows, binary cross-entropy targets 0 or 1.
     """
     rng = np.random.default_rng(seed)
     model = MLP(sizes[0], sizes[1:], activation=activation, bias=bias, seed=seed)
     if bias:
-        for l, n in enumerate(sizes[1:], start=1):  # noqa: E741
+        for l, n in enumerate(sizes[1:], start=1):
             model.set_bias_vector(l, rng.normal(0.0, 0.5, size=n))
     X = rng.normal(size=(samples, sizes[0]))
     if loss == "cross-entropy":
         Y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], size=samples)]
+    elif loss == "binary-cross-entropy":
+        Y = rng.integers(0, 2, size=(samples, sizes[-1])).astype(np.float64)
     else:
         Y = rng.normal(size=(samples, sizes[-1]))
     return model, X, Y

@@ -22,34 +22,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from nn.deltacheck import equations
+from nn.deltacheck.calls import RuleProblem, call_rule
 from nn.deltacheck.diagnose import NO_FINDING, Context, diagnose
-from nn.deltacheck.oracles import DELTA_LOSSES, FiniteDifferenceCache, autograd_side, finite_differences, loss_name
-from nn.deltacheck.quantity import Key, Kind, Quantity, Tolerances
+from nn.deltacheck.keys import Key, Kind
+from nn.deltacheck.objective import Objective
+from nn.deltacheck.oracles import DELTA_LOSSES, FiniteDifferenceCache, autograd_side, finite_differences
+from nn.deltacheck.quantity import Quantity, Tolerances
 from nn.deltacheck.report import DeltaReport
 from nn.deltacheck.rules import Rules, rules_named
+from nn.deltacheck.rules_layout import in_layout
+from nn.deltacheck.targets import read_data
 from nn.mlp import MLP
 
 __all__ = ["DELTA_LOSSES", "DeltaReport", "FiniteDifferenceCache", "Rules", "Tolerances", "check_deltas"]
 
 
-class _RuleProblem(Exception):
-    """A rule raised, or returned the wrong shape: reported as data, not raised to the user."""
-
-    def __init__(self, message: str, value: np.ndarray | None = None) -> None:
-        super().__init__(message)
-        self.value = value  # what a rule returned when its shape was wrong (diagnosed as a transpose...)
-
-
-def _call(rule: Callable, what: str, *args: object) -> np.ndarray:
-    try:
-        return np.asarray(rule(*args), dtype=np.float64)
-    except Exception as exc:  # a user's rule may fail in any way; the report says how
-        raise _RuleProblem(f"the rule for {what} raised {type(exc).__name__}: {exc}") from exc
-
-
 def _shaped(value: np.ndarray, expected: tuple[int, ...], what: str) -> np.ndarray:
     if value.shape != expected:
-        raise _RuleProblem(f"{what} by the formula has shape {value.shape}, expected {expected}", value)
+        raise RuleProblem(f"{what} by the formula has shape {value.shape}, expected {expected}", value)
     return value
 
 
@@ -58,73 +48,64 @@ class _Side:
     """One way of computing every quantity: arrays by key, or why a key could not be computed."""
 
     values: dict[Key, np.ndarray]
-    problems: dict[Key, _RuleProblem]
+    problems: dict[Key, RuleProblem]
 
     def run(self, key: Key, compute: Callable[[], np.ndarray]) -> None:
         try:
             self.values[key] = compute()
-        except _RuleProblem as problem:
+        except RuleProblem as problem:
             self.problems[key] = problem
 
 
-def _data(model: MLP, X: Sequence, Y: Sequence, loss: str) -> tuple[np.ndarray, np.ndarray]:
-    X = np.atleast_2d(np.asarray(X, dtype=np.float64))
-    n_out = model.sizes[-1]
-    Y = np.asarray(Y)
-    if loss == "cross-entropy" and Y.ndim == 1 and np.issubdtype(Y.dtype, np.integer):
-        if Y.min() < 0 or Y.max() >= n_out:
-            raise ValueError(f"class indices in Y must lie in 0..{n_out - 1}, got {Y.tolist()}")
-        Y = np.eye(n_out)[Y]  # class indices -> one-hot rows
-    Y = np.asarray(Y, dtype=np.float64)
-    if Y.ndim == 1:  # one target per sample (one output), or one sample's target vector
-        Y = Y.reshape(-1, 1) if n_out == 1 else Y.reshape(1, -1)
-    if X.shape[1] != model.n_inputs or Y.shape != (len(X), n_out):
-        raise ValueError(
-            f"X must be N × {model.n_inputs} and Y N × {n_out} (one row per sample), got {X.shape} and {Y.shape}"
-        )
-    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
-        raise ValueError("X and Y must be finite numbers")
-    return X, Y
-
-
 def _formula_sides(
-    passes: list[equations.Pass], Y: np.ndarray, loss: str, rules: Rules, ag: dict
+    passes: list[equations.Pass], Y: np.ndarray, objective: Objective, rules: Rules, ag: dict
 ) -> tuple[_Side, _Side]:
-    """The formulas chained from the output down (as by hand), and each rule alone fed autograd's δ."""
+    """The formulas chained from the output down (as by hand), and each rule alone fed autograd's δ.
+
+    ``Y`` is the targets as the rules get them: float rows, or class indices.
+    """
     m, N, n = passes[0].m, len(passes), [len(a) for a in passes[0].a]
     chain, local = _Side({}, {}), _Side({}, {})
 
-    def per_sample(l: int, rule: Callable, args: Callable[[int], tuple]) -> np.ndarray:  # noqa: E741
+    def per_sample(l: int, rule: Callable, args: Callable[[int], tuple], extras=lambda s: None) -> np.ndarray:
         """δ^(l) of every sample, stacked N × n_l."""
         try:
-            value = np.array([_call(rule, f"δ^({l})", *args(s)) for s in range(N)])
+            value = np.array([call_rule(rule, f"δ^({l})", args(s), extras(s)) for s in range(N)])
         except ValueError as exc:  # samples gave differently shaped vectors
-            raise _RuleProblem(f"the rule for δ^({l}) gave inconsistent shapes: {exc}") from exc
+            raise RuleProblem(f"the rule for δ^({l}) gave inconsistent shapes: {exc}") from exc
         return _shaped(value, (N, n[l]), f"δ^({l})")
 
     def summed(key: Key, deltas: dict[Key, np.ndarray]) -> np.ndarray:
         """∂L/∂W^(l) or ∂L/∂b^(l), summed over the samples, from the δ^(l) in ``deltas``."""
-        l, weight, what = key.layer, key.kind is Kind.WEIGHT, key.symbol  # noqa: E741
+        l, weight, what = key.layer, key.kind is Kind.WEIGHT, key.symbol
         rule = rules.weight_gradient if weight else rules.bias_gradient
         if Key(Kind.DELTA, l) not in deltas:
-            raise _RuleProblem(f"not computed: δ^({l}) could not be")
+            raise RuleProblem(f"not computed: δ^({l}) could not be")
         try:
-            value = sum(_call(rule, what, passes[s], l, deltas[Key(Kind.DELTA, l)][s]) for s in range(N))
+            value = sum(call_rule(rule, what, (passes[s], l, deltas[Key(Kind.DELTA, l)][s])) for s in range(N))
         except ValueError as exc:
-            raise _RuleProblem(f"the rule for {what} gave inconsistent shapes: {exc}") from exc
+            raise RuleProblem(f"the rule for {what} gave inconsistent shapes: {exc}") from exc
         return _shaped(np.asarray(value), (n[l - 1], n[l]) if weight else (n[l],), what)
 
-    def recursion(l: int, deltas: dict[Key, np.ndarray]) -> np.ndarray:  # noqa: E741
+    def recursion(l: int, deltas: dict[Key, np.ndarray]) -> np.ndarray:
         """δ^(l) from δ^(l+1) in ``deltas``: the chained one, or autograd's."""
         above = Key(Kind.DELTA, l + 1)
         if above not in deltas:
-            raise _RuleProblem(f"not computed: δ^({l + 1}) could not be")
+            raise RuleProblem(f"not computed: δ^({l + 1}) could not be")
         return per_sample(l, rules.backward_delta, lambda s: (passes[s], l + 1, deltas[above][s]))
 
-    output_rule = rules.output_delta(loss)
+    output_rule = rules.output_delta(objective.loss)
+
+    def extras(s: int) -> dict:
+        p = passes[s]
+        return {"N": N, "reduction": objective.reduction, "a": p.a[m], "sigma_prime": p.output_sigma_prime}
+
+    def target(s: int) -> np.ndarray | int:
+        return int(Y[s]) if Y.ndim == 1 else Y[s]
+
     for side in (chain, local):  # the output delta needs no δ from anywhere: both sides are the same
-        side.run(Key(Kind.DELTA, m), lambda: per_sample(m, output_rule, lambda s: (passes[s].z[m], Y[s])))
-    for l in range(m, 0, -1):  # noqa: E741
+        side.run(Key(Kind.DELTA, m), lambda: per_sample(m, output_rule, lambda s: (passes[s].z[m], target(s)), extras))
+    for l in range(m, 0, -1):
         if l < m:
             chain.run(Key(Kind.DELTA, l), lambda layer=l: recursion(layer, chain.values))
             local.run(Key(Kind.DELTA, l), lambda layer=l: recursion(layer, ag))
@@ -142,6 +123,9 @@ def check_deltas(
     loss: str | Callable = "squared-error",
     rules: Rules | str = "correct",
     *,
+    reduction: str = "sum",
+    targets: str | None = None,
+    layout: str = "notes",
     tolerances: Tolerances | None = None,
     fd_cache: FiniteDifferenceCache | None = None,
 ) -> DeltaReport:
@@ -151,10 +135,17 @@ def check_deltas(
         model: an ``nn.MLP`` (any activation; the notes' is ReLU). Its parameters'
             ``.grad`` are zeroed and left holding autograd's gradient of the checked loss.
         X: inputs, one row per sample (N × n_0).
-        Y: targets, N × n_m; for cross-entropy one-hot rows or N class indices.
-        loss: ``"squared-error"`` or ``"cross-entropy"`` (or ``nn.squared_error`` / ``nn.cross_entropy``),
-            summed over the samples as in the notes.
+        Y: targets, N × n_m rows; for cross-entropy also N class indices.
+        loss: ``"squared-error"`` (the notes), ``"half-squared-error"`` (½‖a − y‖², Nielsen),
+            ``"cross-entropy"`` (softmax) or ``"binary-cross-entropy"`` (sigmoid), or their ``nn`` functions.
+            Squared errors read the output activation ``a^(m)`` (``MLP(..., output_activation=...)``).
         rules: a ``Rules`` or the name of a ready rule set (``nn.deltacheck.RULE_SETS``).
+        reduction: ``"sum"`` over the samples (the notes) or ``"mean"``; a rule that names ``N`` or
+            ``reduction`` gets them (``nn.deltacheck.calls``).
+        targets: what the output rules get as ``y``: ``"onehot"`` (float rows) or ``"index"`` (class
+            indices, as given); None reads class indices for cross-entropy and gives the rules one-hot rows.
+        layout: the shapes your own rules are written in, ``"notes"`` or ``"nielsen"`` (W^(l) as
+            n_l × n_{l−1}, (n, 1) columns: ``nn.deltacheck.rules_layout``).
         tolerances: when two numbers count as equal (defaults stated in ``Tolerances``).
         fd_cache: keeps the finite differences for the next check of the same network and data
             (they do not depend on ``rules``); without one they are computed afresh.
@@ -163,26 +154,23 @@ def check_deltas(
         A ``DeltaReport``: truthy fields ``passed``, ``first_failing_layer``, ``diagnoses``;
         print it, show it in Jupyter, ``to_json()`` it, or hand ``annotations()`` to the visualizer.
     """
-    if model.output_activation != "linear":  # the equations here end at a^(m) = z^(m), as the notes do
-        raise ValueError(
-            f"check_deltas needs a linear output layer (the notes' a^(m) = z^(m)), but this model's output is "
-            f"{model.output_activation}: its δ^(m) would need σ'(z^(m)), which these equations do not have. "
-            "Check a model built with output_activation=None."
-        )
-    loss = loss_name(loss)
+    objective = Objective.of(loss, reduction, 0.0, model)
     rules = rules_named(rules) if isinstance(rules, str) else rules
+    written = in_layout(rules, layout)  # the rules as the check runs them, in the notes' shapes
     tol = tolerances or Tolerances()
-    X, Y = _data(model, X, Y, loss)
-    total, traces, ag = autograd_side(model, X, Y, loss)
-    fd = (finite_differences if fd_cache is None else fd_cache.get)(model, X, Y, loss, tol.fd_eps)
+    indices = objective.loss == "cross-entropy" and np.ndim(Y) == 1 and np.issubdtype(np.asarray(Y).dtype, np.integer)
+    data = read_data(model, X, Y, objective.loss, targets or ("index" if indices else "onehot"))
+    X, Y = data.X, data.Y
+    total, traces, ag = autograd_side(model, X, Y, objective)
+    fd = (finite_differences if fd_cache is None else fd_cache.get)(model, X, Y, objective, tol.fd_eps)
 
     sigma, model_sigma_prime = equations.ACTIVATIONS[model.activation]
     W, b = equations.network_weights(model)
-    passes = [equations.forward(W, b, x, sigma, rules.sigma_prime or model_sigma_prime) for x in X]
-    chain, local = _formula_sides(passes, Y, loss, rules, ag)
+    passes = [equations.forward(W, b, x, sigma, rules.sigma_prime or model_sigma_prime, objective.output) for x in X]
+    chain, local = _formula_sides(passes, data.given if targets == "index" else Y, objective, written, ag)
 
     quantities = []
-    for l in range(len(W) - 1, 0, -1):  # noqa: E741 - from the output down, as the notes do
+    for l in range(len(W) - 1, 0, -1):  # from the output down, as the notes do
         layer = model.layers[l - 1]
         for key in (Key(kind, l) for kind in Kind):
             if key not in ag:
@@ -210,13 +198,14 @@ def check_deltas(
                     tol=tol,
                 )
             )
-    context = Context(passes=passes, Y=Y, loss=loss, autograd=ag, model_sigma_prime=model_sigma_prime)
+    context = Context(passes, Y, objective.loss, ag, model_sigma_prime, objective, model.activation, layout)
     found = diagnose(quantities, context)  # the findings, folded into copies of the quantities they are about
     return DeltaReport(
         quantities=[dataclasses.replace(q, **vars(found.findings.get(q.key, NO_FINDING))) for q in quantities],
         diagnoses=found.messages,
         rules=rules,
-        loss=loss,
+        loss=objective.loss,
+        reduction=objective.reduction,
         model=repr(model),
         n_samples=len(X),
         tolerances=tol,

@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from nn.deltacheck import equations
+from nn.deltacheck import replay as rp
 from nn.deltacheck.equations import Pass
-from nn.deltacheck.quantity import Key, Kind, Quantity
+from nn.deltacheck.keys import Key, Kind
+from nn.deltacheck.layouts import LAYOUTS
+from nn.deltacheck.objective import Objective
+from nn.deltacheck.quantity import Quantity
 
 
 @dataclass(frozen=True)
@@ -31,8 +35,11 @@ class Context:
     loss: str
     autograd: dict[Key, np.ndarray]
     model_sigma_prime: Callable[[np.ndarray], np.ndarray]
+    objective: Objective = field(default_factory=lambda: Objective("squared-error"))
+    hidden: str = "relu"  # the hidden layers' activation
+    layout: str = "notes"  # the layout the user's rules are written in
 
-    def stacked(self, what: str, l: int) -> np.ndarray:  # noqa: E741
+    def stacked(self, what: str, l: int) -> np.ndarray:
         """``z^(l)`` or ``a^(l)`` of every sample, N × n_l."""
         return np.array([getattr(p, what)[l] for p in self.passes])
 
@@ -54,7 +61,20 @@ def _factor(F: np.ndarray, T: np.ndarray) -> float | None:
 
 
 def _factor_words(c: float, q: Quantity, ctx: Context) -> str:
-    n = len(ctx.passes)
+    n, output = len(ctx.passes), q.kind is Kind.DELTA and q.layer == ctx.passes[0].m
+    mean = ctx.objective.reduction == "mean"
+    if n > 1 and mean and abs(c - n) < 1e-6 * n:
+        return (
+            f"off by a factor of N = {n} samples: formula = {c:.6g} × autograd (the loss is a mean, reduction='mean': "
+            "its δ^(m) carries 1/N; a rule that names N gets it, lambda z, y, N: …/N)"
+        )
+    if n > 1 and mean and abs(c * n - 1.0) < 1e-6:
+        return f"off by a factor of N = {n} samples: formula = {c:.6g} × autograd (divided by N twice?)"
+    if abs(c - 2.0) < 1e-6 and output and ctx.objective.loss == "half-squared-error":
+        return (
+            "off by a factor of 2: formula = 2 × autograd: 2(a − y) is the δ of ‖a − y‖², but the loss ½‖a − y‖² "
+            "has δ^(m) = (a − y) ⊙ σ'(z^(m)): the ½ cancels the 2"
+        )
     if abs(c + 1.0) < 1e-6:
         return "the sign is flipped: formula = −autograd (z − y written y − z? the descent step −∇L written for ∇L?)"
     if abs(c - 0.5) < 1e-6:
@@ -88,25 +108,46 @@ def _match(F: np.ndarray, templates: list[tuple[str, np.ndarray]], q: Quantity, 
     return None
 
 
+def _replay(ctx: Context) -> rp.Replay:
+    """The batch's forward pass as the whole-derivation replay reads it (rows are samples)."""
+    p, m = ctx.passes[0], ctx.passes[0].m
+    Z = [None] + [ctx.stacked("z", l) for l in range(1, m + 1)]
+    A = [ctx.stacked("a", l) for l in range(m + 1)]
+    return rp.Replay(p.W, p.b, Z, A, ctx.Y, ctx.objective, ctx.hidden, LAYOUTS["notes"])
+
+
 def _output_templates(ctx: Context) -> list[tuple[str, np.ndarray]]:
-    m = ctx.passes[0].m
+    """The right δ^(m), the notes' own slips (in their words), then the replay's list of wrong output lines."""
+    r = _replay(ctx)
+    templates = [("", rp.output_delta(r)), *_notes_output_templates(ctx)]
+    for words, T in rp.output_variants(r):
+        if not any(_fits(T, known) for _, known in templates):
+            templates.append((words, T))
+    return templates
+
+
+def _notes_output_templates(ctx: Context) -> list[tuple[str, np.ndarray]]:
+    m, scale = ctx.passes[0].m, ctx.objective.scale(len(ctx.passes))
     Z, Y = ctx.stacked("z", m), ctx.Y
     P = np.array([equations.softmax(z) for z in Z])
-    if ctx.loss == "squared-error":
-        return [("", 2.0 * (Z - Y)), ("it is p − y, the cross-entropy δ, used for the squared error", P - Y)]
+    if ctx.loss in ("squared-error", "half-squared-error"):
+        if Y.shape[1] < 2:
+            return []
+        return [("it is p − y, the cross-entropy δ, used for the squared error", scale * (P - Y))]
+    if ctx.loss != "cross-entropy":
+        return []
     with np.errstate(divide="ignore", invalid="ignore"):
-        garbled = (P - Y) / P
+        garbled = scale * (P - Y) / P
     return [
-        ("", P - Y),
         ("it is (p − y)/p: divided by the softmax p (the definition of p, written under the line, read as a divisor)",
          garbled),
-        ("it is 2(z − y), the squared-error δ, used for cross-entropy", 2.0 * (Z - Y)),
-        ("it is z − y: the softmax is missing (p = e^z / Σ e^z, not z)", Z - Y),
+        ("it is 2(z − y), the squared-error δ, used for cross-entropy", scale * 2.0 * (Z - Y)),
+        ("it is z − y: the softmax is missing (p = e^z / Σ e^z, not z)", scale * (Z - Y)),
     ]  # fmt: skip
 
 
 def _recursion_templates(q: Quantity, ctx: Context) -> list[tuple[str, np.ndarray]]:
-    l, sizes = q.layer, [len(a) for a in ctx.passes[0].a]  # noqa: E741
+    l, sizes = q.layer, [len(a) for a in ctx.passes[0].a]
     V = np.array([p.W[l + 1] @ d for p, d in zip(ctx.passes, ctx.autograd[Key(Kind.DELTA, l + 1)], strict=True)])
     templates = [("", ctx.model_sigma_prime(ctx.stacked("z", l)) * V), (f"σ'(z^({l})) ⊙ is missing", V)]
     for k in range(1, len(sizes)):
@@ -119,6 +160,12 @@ def _recursion_templates(q: Quantity, ctx: Context) -> list[tuple[str, np.ndarra
                     ctx.model_sigma_prime(ctx.stacked("z", k)) * V,
                 )
             )
+    W_next = ctx.passes[0].W[l + 1]
+    if W_next.shape[0] == W_next.shape[1]:  # Wᵀδ has the right shape only when W^(l+1) is square
+        VT = np.array([p.W[l + 1].T @ d for p, d in zip(ctx.passes, ctx.autograd[Key(Kind.DELTA, l + 1)], strict=True)])
+        templates.append(
+            (rp.transposed_recursion_words(LAYOUTS[ctx.layout], l), ctx.model_sigma_prime(ctx.stacked("z", l)) * VT)
+        )
     rule_sigma_prime = ctx.passes[0].sigma_prime
     if rule_sigma_prime is not ctx.model_sigma_prime:
         templates.append(
@@ -132,7 +179,7 @@ def _recursion_templates(q: Quantity, ctx: Context) -> list[tuple[str, np.ndarra
 
 def _mask_words(F: np.ndarray, q: Quantity, ctx: Context) -> str | None:
     """δ that differs from autograd only in which entries are zeroed: a wrong ReLU mask."""
-    l = q.layer  # noqa: E741
+    l = q.layer
     V = np.array([p.W[l + 1] @ d for p, d in zip(ctx.passes, ctx.autograd[Key(Kind.DELTA, l + 1)], strict=True)])
     tol = 1e-9 * max(float(np.max(np.abs(V), initial=0.0)), 1e-300)
     if F.shape == V.shape and np.all((np.abs(F) <= tol) | (np.abs(F - V) <= tol)):
@@ -145,7 +192,7 @@ def _mask_words(F: np.ndarray, q: Quantity, ctx: Context) -> str | None:
 
 def _weight_templates(q: Quantity, ctx: Context, shape: tuple[int, ...]) -> list[tuple[str, np.ndarray]]:
     """Every combination of the known outer-product mistakes that has the formula's shape."""
-    l, sigma = q.layer, ctx.passes[0].sigma  # noqa: E741
+    l, sigma = q.layer, ctx.passes[0].sigma
     A, D = ctx.stacked("a", l - 1), ctx.autograd[Key(Kind.DELTA, l)]
     a_forms = [("", A)]
     if l == 1:
@@ -179,8 +226,15 @@ def _explain(q: Quantity, ctx: Context) -> str:
     """Why the rule behind ``q`` is wrong, in words, from its output when fed autograd's δ."""
     m, head = ctx.passes[0].m, f"{q.symbol}: "
     F = q.local if q.local is not None else q.local_raw
+    if F is None and not any(w in (q.local_problem or "") for w in ("shape", "broadcast", "matmul", "aligned")):
+        return head + (q.local_problem or "its rule could not be evaluated").strip() + "."
     if F is None:
         hint = ""
+        if q.kind is Kind.DELTA and q.layer < m and "matmul" in (q.local_problem or ""):
+            hint = (
+                f" — is it Wᵀδ? In the notes' layout W^({q.layer + 1}) is n_{q.layer} × n_{q.layer + 1}, so "
+                f"δ^({q.layer}) = σ'(z^({q.layer})) ⊙ W^({q.layer + 1})δ^({q.layer + 1})"
+            )
         if q.kind is Kind.DELTA and "broadcast" in (q.local_problem or ""):
             hint = (
                 f" — vectors of two layers' sizes were combined: is σ' taken at another layer's z than z^({q.layer})?"
@@ -257,6 +311,12 @@ def diagnose(quantities: list[Quantity], ctx: Context) -> Diagnosis:
         if c is not None and all(q.formula is not None and _fits(q.formula, c * q.autograd) for q in inherited):
             text += f" (by the same factor: formula = {c:.6g} × autograd at every entry)"
         out.append(text + ".")
+    return Diagnosis(findings, out + oracle_notes(quantities))
+
+
+def oracle_notes(quantities: list[Quantity]) -> list[str]:
+    """What the oracles themselves say: autograd against finite differences, and the entries at ReLU kinks."""
+    out = []
     engine = [
         (q.symbol, e["name"])
         for q in quantities
@@ -275,4 +335,4 @@ def diagnose(quantities: list[Quantity], ctx: Context) -> Diagnosis:
             f"{kinks} {'entry is' if kinks == 1 else 'entries are'} at a ReLU kink (some z within the "
             "finite-difference step of 0): not checkable by finite differences, compared with autograd only."
         )
-    return Diagnosis(findings, out)
+    return out

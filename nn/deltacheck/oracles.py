@@ -2,48 +2,37 @@
 
 Both run on the ``nn.MLP`` as it is — its own forward pass, its own loss functions —
 so neither shares a line of code with the formulas being checked (``nn.deltacheck.equations``).
-The loss is the notes' ``Loss = Σ_i L_i``: one ``backward()`` on it leaves each
-sample's δ in its ``z.grad`` and the sum over samples in every ``w.grad``.
+The loss is an ``Objective`` (``nn.deltacheck.objective``): the notes' ``Loss = Σ_i L_i`` by default,
+or a mean, plus an L2 term. One ``backward()`` on it leaves each sample's δ in its ``z.grad``
+and the whole gradient in every ``w.grad``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 
 import autograd
 from autograd import Value
-from nn import losses
-from nn.deltacheck.quantity import Key, Kind
-from nn.losses import reduce
+from nn.deltacheck.keys import Key, Kind
+from nn.deltacheck.objective import OBJECTIVE_LOSSES, Objective
 from nn.mlp import MLP
 
-DELTA_LOSSES = ("squared-error", "cross-entropy")
-"""The losses the notes derive an output delta δ^(m) for."""
+DELTA_LOSSES = tuple(OBJECTIVE_LOSSES)
+"""The losses a derivation can be checked against (``nn.deltacheck.objective``)."""
 
 
-def loss_name(loss: str | Callable) -> str:
-    """The name of a loss the δ check covers, given its name or its function from ``nn.losses``."""
-    name = next((n for n, fn in losses.LOSSES.items() if fn is loss), loss)
-    if callable(name):
-        raise ValueError(f"unknown loss function {loss!r}: pass 'squared-error' or 'cross-entropy'")
-    name = losses.loss_name(name)
-    if name not in DELTA_LOSSES:
-        raise ValueError(f"the δ check covers the losses the notes derive δ^(m) for, {' and '.join(DELTA_LOSSES)}; "
-                         f"got {name!r}")  # fmt: skip
-    return name
-
-
-def autograd_side(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str) -> tuple[Value, list, dict[Key, np.ndarray]]:
-    """One ``backward()`` on ``Loss = Σ_i L_i``: every ``z.grad`` is that sample's δ, every ``w.grad`` the sum."""
+def autograd_side(
+    model: MLP, X: np.ndarray, Y: np.ndarray, objective: Objective
+) -> tuple[Value, list, dict[Key, np.ndarray]]:
+    """One ``backward()`` on the objective: every ``z.grad`` is that sample's δ, every ``w.grad`` the gradient."""
     model.zero_grad()
     traces = [model.trace(list(x)) for x in X]
-    total = reduce([losses.get_loss(loss)(t.output, list(y)) for t, y in zip(traces, Y, strict=True)], "sum")
+    total = objective.total(model, traces, Y)
     total.backward()
     values: dict[Key, np.ndarray] = {}
-    for l in range(1, len(model.layers) + 1):  # noqa: E741
+    for l in range(1, len(model.layers) + 1):
         values[Key(Kind.DELTA, l)] = np.array([[z.grad for z in t.z[l]] for t in traces])
         values[Key(Kind.WEIGHT, l)] = model.weight_matrix(l, grad=True)
         if model.bias:
@@ -78,34 +67,36 @@ class FiniteDifferenceCache:
         self.hits = 0
         self.misses = 0
 
-    def get(self, model: MLP, X: np.ndarray, Y: np.ndarray, loss: str, h: float) -> FiniteDifferences:
+    def get(self, model: MLP, X: np.ndarray, Y: np.ndarray, objective: Objective, h: float) -> FiniteDifferences:
         """The finite differences of ``model`` on ``X``, ``Y``: from the cache, or computed and kept."""
         params = model.parameters()
         key = (tuple(params), tuple(p.data for p in params), model.activation, X.tobytes(), X.shape, Y.tobytes(),
-               Y.shape, loss, h)  # fmt: skip
+               Y.shape, objective, h)  # fmt: skip
         if self._values is not None and self._key == key:
             self.hits += 1
             return self._values
         self.misses += 1
-        self._key, self._values = key, finite_differences(model, X, Y, loss, h)
+        self._key, self._values = key, finite_differences(model, X, Y, objective, h)
         return self._values
 
 
-def finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, loss: str, h: float) -> FiniteDifferences:
-    """Central differences of the total loss for every parameter, and the kinks of σ (ReLU's 0) each one crosses."""
+def finite_differences(model: MLP, X: np.ndarray, Y: np.ndarray, objective: Objective, h: float) -> FiniteDifferences:
+    """Central differences of the objective for every parameter, and the kinks of σ (ReLU's 0) each one crosses."""
     sigma = autograd.OPS.get(model.activation)  # None for "linear"
-    kinks = sigma.kinks if sigma is not None else ()
-    loss_fn = losses.get_loss(loss)
+    out_sigma = autograd.OPS.get(objective.output)  # the output layer's σ: a ReLU output has kinks too
+    kinks = tuple(dict.fromkeys([*(sigma.kinks if sigma else ()), *(out_sigma.kinks if out_sigma else ())]))
 
     def evaluate() -> tuple[float, set[tuple[str, int]]]:
-        total, sides = [], set()
+        sides: set[tuple[str, int]] = set()
         with autograd.no_grad():
-            for s, (x, y) in enumerate(zip(X, Y, strict=True), start=1):
-                t = model.trace(list(x))
-                total.append(loss_fn(t.output, list(y)).data)
-                if kinks:  # which piece of σ each hidden z is on
-                    sides |= {(f"{z.label} of sample {s}", sigma.piece([z.data])) for zl in t.z[1:-1] for z in zl}
-        return math.fsum(total), sides
+            traces = [model.trace(list(x)) for x in X]
+            total = objective.total(model, traces, Y).data
+        for s, t in enumerate(traces, start=1):  # which piece of σ each z is on
+            for l, zl in enumerate(t.z[1:], start=1):
+                op = out_sigma if l == len(t.z) - 1 else sigma
+                if op is not None and op.kinks:
+                    sides |= {(f"{z.label} of sample {s}", op.piece([z.data])) for z in zl}
+        return total, sides
 
     out: FiniteDifferences = {}
     for p in model.parameters():

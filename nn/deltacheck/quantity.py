@@ -3,50 +3,20 @@
 ``Quantity`` holds one layer's ``δ^(l)`` (a row per sample), ``∂L/∂W^(l)`` or
 ``∂L/∂b^(l)`` computed three ways, and decides entry by entry whether they agree
 under the stated ``Tolerances``; ``nn.deltacheck.report.DeltaReport`` gathers them.
-Every step of the check addresses a quantity by its ``Key(kind, layer)``.
+Every step of the check addresses a quantity by its ``Key(kind, layer)`` (``nn.deltacheck.keys``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
 from autograd import Value
+from autograd.gradcheck import close
+from nn.deltacheck.keys import Key, Kind
 from nn.mlp import label
-
-
-class Kind(StrEnum):
-    """What a quantity is; a ``StrEnum``, so ``Kind.DELTA == "delta"`` and it serialises as ``"delta"``."""
-
-    DELTA = "delta"
-    WEIGHT = "weight"
-    BIAS = "bias"
-
-    @property
-    def symbol(self) -> str:
-        """δ, ∂L/∂W or ∂L/∂b."""
-        return {"delta": "δ", "weight": "∂L/∂W", "bias": "∂L/∂b"}[self.value]
-
-
-@dataclass(frozen=True)
-class Key:
-    """The address of one quantity: ``Key(Kind.DELTA, 2)`` is δ^(2). A plain string kind is accepted and checked."""
-
-    kind: Kind
-    layer: int
-
-    def __post_init__(self) -> None:
-        if self.kind not in tuple(Kind):
-            raise ValueError(f"no quantity of kind {self.kind!r}: the kinds are {', '.join(map(str, Kind))}")
-        object.__setattr__(self, "kind", Kind(self.kind))
-
-    @property
-    def symbol(self) -> str:
-        """The quantity in the notes' notation: ``δ^(2)``, ``∂L/∂W^(1)``."""
-        return f"{self.kind.symbol}^({self.layer})"
 
 
 @dataclass(frozen=True)
@@ -67,14 +37,11 @@ class Tolerances:
     fd_atol: float = 1e-8
 
     def describe(self) -> str:
+        """The tolerances in one line, as the report's header shows them."""
         return (
             f"formula vs autograd: |Δ| ≤ {self.atol:g} + {self.rtol:g}·|autograd|; finite differences "
             f"(4th-order central, h = {self.fd_eps:g}): |Δ| ≤ {self.fd_atol:g} + {self.fd_rtol:g}·|fd|"
         )
-
-
-def _close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> np.ndarray:
-    return np.abs(a - b) <= atol + rtol * np.abs(b)
 
 
 @dataclass(eq=False)
@@ -117,16 +84,18 @@ class Quantity:
 
     def agrees(self, values: np.ndarray) -> np.ndarray:
         """Per entry: do ``values`` (of autograd's shape) agree with autograd under the tight tolerance?"""
-        return _close(values, self.autograd, self.tol.rtol, self.tol.atol)
+        return close(values, self.autograd, rtol=self.tol.rtol, atol=self.tol.atol)
 
     @property
     def formula_ok(self) -> np.ndarray:
+        """Per entry: does the formula agree with autograd (all False when the rule failed)?"""
         if self.formula is None:
             return np.zeros(self.autograd.shape, dtype=bool)
         return self.agrees(self.formula)
 
     @property
     def at_kink(self) -> np.ndarray:
+        """Per entry: does a ReLU kink lie within the finite-difference stencil?"""
         if self.kinks is None:
             return np.zeros(self.autograd.shape, dtype=bool)
         return np.vectorize(lambda k: k is not None, otypes=[bool])(self.kinks)
@@ -136,7 +105,7 @@ class Quantity:
             return np.ones(self.autograd.shape, dtype=bool)
         if x is None:
             return np.zeros(self.autograd.shape, dtype=bool)
-        return _close(x, self.finite_difference, self.tol.fd_rtol, self.tol.fd_atol) | self.at_kink
+        return close(x, self.finite_difference, rtol=self.tol.fd_rtol, atol=self.tol.fd_atol) | self.at_kink
 
     @property
     def fd_ok(self) -> np.ndarray:
@@ -156,29 +125,33 @@ class Quantity:
 
     @property
     def passed(self) -> bool:
+        """Computed, and no entry fails (kinks agree with autograd, which is enough)."""
         return bool(self.formula is not None and np.all(self.status != "fail"))
 
     @property
     def local_passed(self) -> bool:
+        """Does the rule alone, fed autograd's δ, agree with autograd everywhere?"""
         if self.local is None:
             return False
         return bool(np.all(self.agrees(self.local)))
 
     @property
     def abs_error(self) -> np.ndarray:
+        """|formula − autograd| per entry (NaN when the rule failed)."""
         if self.formula is None:
             return np.full(self.autograd.shape, np.nan)
         return np.abs(self.formula - self.autograd)
 
     @property
     def rel_error(self) -> np.ndarray:
+        """|formula − autograd| / |autograd| per entry (0 where they agree exactly)."""
         with np.errstate(divide="ignore", invalid="ignore"):
             rel = self.abs_error / np.abs(self.autograd)
         return np.where(self.abs_error == 0.0, 0.0, rel)
 
     def names(self) -> list[tuple[str, int | None]]:
         """Each entry's name in the notes' notation and its sample (1-based; None for summed gradients)."""
-        l = self.layer  # noqa: E741
+        l = self.layer
         rows, cols = self.autograd.shape if self.autograd.ndim == 2 else (1, self.autograd.size)
         if self.kind is Kind.DELTA:
             return [(label("δ", l, j), s) for s in range(1, rows + 1) for j in range(1, cols + 1)]
@@ -209,6 +182,7 @@ class Quantity:
         return out
 
     def to_dict(self) -> dict[str, Any]:
+        """The quantity as plain data: verdict, diagnosis, largest errors, every entry."""
         return {
             "quantity": self.symbol,
             "kind": self.kind.value,

@@ -12,6 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
+from nn.deltacheck.layouts import LAYOUTS
 from nn.deltacheck.quantity import Quantity, Tolerances
 from nn.deltacheck.rules import Rules
 
@@ -26,12 +27,18 @@ class ReportLike(Protocol):
     model: str
     n_samples: int
     tolerances: Tolerances
+    reduction: str
+    l2: float
+    checked: str | None
+    layout: str
 
     @property
-    def passed(self) -> bool: ...
+    def passed(self) -> bool:
+        """Every quantity agrees."""
 
     @property
-    def first_failing_layer(self) -> int | None: ...
+    def first_failing_layer(self) -> int | None:
+        """The first layer from the output where the formulas diverge, or None."""
 
 
 MAX_ENTRIES = 12
@@ -56,7 +63,8 @@ def _summary(q: Quantity) -> dict[str, str]:
     elif q.inherited:
         result = "FAIL (inherited)"
     else:
-        result = "FAIL (shape)" if q.formula is None and q.local is None else "FAIL"
+        shape = any(w in (q.local_problem or q.problem or "") for w in ("shape", "broadcast", "matmul", "aligned"))
+        result = ("FAIL (shape)" if shape else "FAIL (no numbers)") if q.formula is None and q.local is None else "FAIL"
     computed = q.formula is not None
     return {
         "layer": str(q.layer),
@@ -76,10 +84,18 @@ def _header(report: ReportLike) -> list[str]:
     lines = [
         f"δ-check {verdict}" + (f" — first failing layer (counting from the output): {first}" if first else ""),
         f"network: {report.model}",
-        f"loss: {report.loss}, summed over {report.n_samples} samples · "
-        f"rules: {report.rules.name} ({report.rules.description})",
+        f"loss: {report.loss}, {'summed' if report.reduction == 'sum' else 'averaged'} over {report.n_samples} samples"
+        + (f" + {report.l2:g}·ΣW²" if report.l2 else "")
+        + " · "
+        + (
+            f"checked: {report.checked}"
+            if report.checked
+            else f"rules: {report.rules.name} ({report.rules.description})"
+        ),
         f"tolerances: {report.tolerances.describe()}",
     ]
+    if report.layout != "notes":
+        lines.append(LAYOUTS[report.layout].entry_note())
     return lines
 
 

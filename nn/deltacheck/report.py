@@ -14,11 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value
-from nn.deltacheck.quantity import Kind, Quantity, Tolerances
+from nn.deltacheck.keys import Kind
+from nn.deltacheck.quantity import Quantity, Tolerances
 from nn.deltacheck.render import render_html, render_text
 from nn.deltacheck.rules import Rules
 
 __all__ = ["DeltaReport", "Quantity", "Tolerances"]
+
+
+STATUS_COLORS = {"ok": "forestgreen", "fail": "red", "kink": "darkorange"}
+"""The colour of an annotated node by its entry's status (Graphviz colour names): the one place they are chosen."""
 
 
 def _plain(x: Any) -> Any:
@@ -34,10 +39,12 @@ def _plain(x: Any) -> Any:
 
 @dataclass(eq=False)
 class DeltaReport:
-    """The result of ``check_deltas``: print it, show it in Jupyter, serialise it, or draw it.
+    """The result of ``check_deltas`` or ``check_backprop``: print it, show it in Jupyter, serialise it, or draw it.
 
     Samples are numbered from 1, like the notes' ``x^[i]`` (and like layers and neurons).
-    ``graph_root`` is the checked loss ``Σ_i L_i``; its graph holds every sample.
+    ``graph_root`` is the checked loss (``Σ_i L_i`` unless ``reduction`` says mean); its graph
+    holds every sample. ``checked`` says what ``check_backprop`` checked (its function and layout);
+    for ``check_deltas`` it is None and ``rules`` says it.
     """
 
     quantities: list[Quantity]
@@ -49,9 +56,14 @@ class DeltaReport:
     tolerances: Tolerances
     graph_root: Value
     sample_losses: list[Value]
+    reduction: str = "sum"
+    l2: float = 0.0
+    checked: str | None = None
+    layout: str = "notes"
 
     @property
     def passed(self) -> bool:
+        """Every quantity of every layer agrees (the report is truthy then)."""
         return all(q.passed for q in self.quantities)
 
     def __bool__(self) -> bool:
@@ -72,6 +84,7 @@ class DeltaReport:
 
     @property
     def kinks(self) -> list[dict[str, Any]]:
+        """Every entry at a ReLU kink: compared with autograd only."""
         return [{"quantity": q.symbol, **e} for q in self.quantities for e in q.entries() if e["status"] == "kink"]
 
     def quantity(self, kind: Kind | str, layer: int) -> Quantity:
@@ -120,18 +133,22 @@ class DeltaReport:
         tip += {"ok": "", "fail": " — disagree", "kink": " — at a ReLU kink: not checkable by differences"}[status]
         return {
             "text": text,
-            "color": {"ok": "forestgreen", "fail": "red", "kink": "darkorange"}[status],
+            "color": STATUS_COLORS[status],
             "tooltip": tip,
         }
 
     def to_dict(self) -> dict[str, Any]:
+        """The whole report as plain data (what ``to_json`` writes; NaN and inf become null)."""
         return _plain(
             {
                 "passed": self.passed,
                 "first_failing_layer": self.first_failing_layer,
                 "model": self.model,
                 "loss": self.loss,
-                "reduction": "sum",
+                "reduction": self.reduction,
+                "l2": self.l2,
+                "layout": self.layout,
+                "checked": self.checked,
                 "n_samples": self.n_samples,
                 "rules": {"name": self.rules.name, "description": self.rules.description},
                 "tolerances": vars(self.tolerances),
@@ -141,6 +158,7 @@ class DeltaReport:
         )
 
     def to_json(self, indent: int | None = 2) -> str:
+        """``to_dict()`` as JSON text (Unicode kept: δ, ∂)."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def render(self, color: bool = False) -> str:
@@ -152,7 +170,8 @@ class DeltaReport:
 
     def __repr__(self) -> str:
         verdict = "passed" if self.passed else f"FAILED from layer {self.first_failing_layer}"
-        return f"<DeltaReport {verdict}: rules {self.rules.name!r}, loss {self.loss!r}, {self.n_samples} samples>"
+        what = f"checked {self.checked}" if self.checked else f"rules {self.rules.name!r}"
+        return f"<DeltaReport {verdict}: {what}, loss {self.loss!r}, {self.n_samples} samples>"
 
     def _repr_html_(self) -> str:
         return render_html(self)

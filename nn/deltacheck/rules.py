@@ -7,6 +7,11 @@ line of the derivation is one keyword::
 
     mine = CORRECT.replace(output_delta_squared_error=lambda z, y: z - y)
 
+A rule may also ask for ``N``, ``reduction``, ``a`` or ``sigma_prime`` by naming them as
+parameters (``nn.deltacheck.calls``): ``lambda z, y, N: (softmax(z) - y) / N`` is the δ of a mean.
+Targets reach an output rule as the check was given them: one-hot rows, or class indices
+with ``targets="index"``.
+
 Every erratum listed in ``delta-equations.md`` is turned into the (wrong) rule
 the notes compute *as written*, so each can be switched on alone
 (``RULE_SETS["missing-factor-2"]``) or all at once (``"notes-as-written"``).
@@ -23,8 +28,8 @@ import numpy as np
 from nn.deltacheck import equations
 from nn.deltacheck.equations import Array, Pass
 
-OutputRule = Callable[[Array, Array], Array]
-"""``(z^(m), y) -> δ^(m)`` for one sample."""
+OutputRule = Callable[..., Array]
+"""``(z^(m), y) -> δ^(m)`` for one sample (plus any extras it names: ``N``, ``reduction``, ``a``, ``sigma_prime``)."""
 LayerRule = Callable[[Pass, int, Array], Array]
 """``(forward pass, l, δ^(l)) -> δ^(l-1)``, ``∂L/∂W^(l)`` or ``∂L/∂b^(l)`` for one sample."""
 
@@ -36,6 +41,8 @@ class Rules:
     name: str = "custom"
     output_delta_squared_error: OutputRule = equations.output_delta_squared_error
     output_delta_cross_entropy: OutputRule = equations.output_delta_cross_entropy
+    output_delta_half_squared_error: OutputRule = equations.output_delta_half_squared_error
+    output_delta_binary_cross_entropy: OutputRule = equations.output_delta_binary_cross_entropy
     backward_delta: LayerRule = equations.backward_delta
     weight_gradient: LayerRule = equations.weight_gradient
     bias_gradient: LayerRule = equations.bias_gradient
@@ -43,8 +50,8 @@ class Rules:
     description: str = "the user's own rules"
 
     def output_delta(self, loss: str) -> OutputRule:
-        """The output-delta rule for ``"squared-error"`` or ``"cross-entropy"``."""
-        return self.output_delta_cross_entropy if loss == "cross-entropy" else self.output_delta_squared_error
+        """The output-delta rule for a loss of ``nn.deltacheck.objective.OBJECTIVE_LOSSES``."""
+        return getattr(self, "output_delta_" + loss.replace("-", "_"))
 
     def replace(self, **changes: object) -> Rules:
         """A copy with some rules replaced (named ``"custom"`` unless a name is given)."""
@@ -65,32 +72,32 @@ def output_delta_garbled_cross_entropy(z: Array, y: Array) -> Array:
     return (p - y) / p
 
 
-def backward_delta_slipped_indices(p: Pass, l: int, delta_l: Array) -> Array:  # noqa: E741
+def backward_delta_slipped_indices(p: Pass, l: int, delta_l: Array) -> Array:
     """δ^(j-1) = σ'(z^(i-1)) W^(i) δ^(j) with the slipped index read as i − 1 = j: σ' of the wrong layer, z^(l)."""
     return p.sigma_prime(p.z[l]) * (p.W[l] @ delta_l)
 
 
-def _a_as_written(p: Pass, l: int) -> Array:  # noqa: E741
+def _a_as_written(p: Pass, l: int) -> Array:
     # The notes write σ(z_i^(j-1)) for a_i^(j-1); at the first layer that reads σ(z^(0)), i.e. σ(x).
     return p.sigma(p.z[l - 1]) if l > 1 else p.sigma(p.a[0])
 
 
-def weight_gradient_first_layer_activation(p: Pass, l: int, delta_l: Array) -> Array:  # noqa: E741
+def weight_gradient_first_layer_activation(p: Pass, l: int, delta_l: Array) -> Array:
     """∂L/∂W^(l) = σ(z^(l-1)) (δ^(l))ᵀ: right for hidden layers, but gives the input x an activation σ(x)."""
     return np.outer(_a_as_written(p, l), delta_l)
 
 
-def weight_gradient_uncollapsed_sum(p: Pass, l: int, delta_l: Array) -> Array:  # noqa: E741
+def weight_gradient_uncollapsed_sum(p: Pass, l: int, delta_l: Array) -> Array:
     """∂L/∂w_ik^(l) = Σ_k δ_k^(l) a_i^(l-1): the sum over k kept, though only the term t = k is non-zero."""
     return np.outer(p.a[l - 1], np.full_like(delta_l, delta_l.sum()))
 
 
-def weight_gradient_transposed(p: Pass, l: int, delta_l: Array) -> Array:  # noqa: E741
+def weight_gradient_transposed(p: Pass, l: int, delta_l: Array) -> Array:
     """∂L/∂W^(l) = δ^(l) (a^(l-1))ᵀ: an n_l × n_{l-1} matrix, the transpose of the gradient."""
     return np.outer(delta_l, p.a[l - 1])
 
 
-def weight_gradient_as_written(p: Pass, l: int, delta_l: Array) -> Array:  # noqa: E741
+def weight_gradient_as_written(p: Pass, l: int, delta_l: Array) -> Array:
     """The notes' last lines together: Σ_k δ_k^(j) σ(z_i^(j-1)), assembled as the n_j × n_{j-1} matrix δ aᵀ."""
     return np.outer(np.full_like(delta_l, delta_l.sum()), _a_as_written(p, l))
 

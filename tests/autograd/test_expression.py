@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import builtins
 import math
+import operator
 from collections import Counter
 from contextlib import contextmanager, suppress
 from unittest import mock
@@ -314,3 +315,73 @@ def test_absurd_inputs_are_refused_cleanly() -> None:
 def test_values_must_be_numbers() -> None:
     with pytest.raises(TypeError, match="'x'"):
         parse("x", {"x": "1"})
+
+
+# --- numbers: folded by the engine, finite or refused ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "words"),
+    [
+        ("1e200*1e200", "1e200*1e200", "mul(1e+200, 1e+200) overflows"),
+        ("x + 1e200*1e200", "1e200*1e200", "overflows"),
+        ("1e999", "1e999", "too large for a float"),
+        ("x * -1e999", "1e999", "too large for a float"),
+        ("2 ** 5000", "2 ** 5000", "pow(2.0, 5000.0) overflows"),
+        ("1e308 - -1e308", "1e308 - -1e308", "sub(1e+308, -1e+308) overflows"),
+        ("(1e-300 / 1e-300) / 0", "(1e-300 / 1e-300) / 0", "division by zero"),
+    ],
+)
+def test_a_constant_that_overflows_is_an_error_not_inf(text: str, part: str, words: str) -> None:
+    with pytest.raises(ExpressionError) as info:
+        parse(text, VALUES)
+    assert words in info.value.reason
+    assert text[info.value.column - 1 : info.value.column - 1 + info.value.length] == part
+
+
+FINITE = st.floats(allow_nan=False, allow_infinity=False)
+PYTHON = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
+
+
+@given(FINITE, st.sampled_from(["+", "-", "*", "/", "**"]), FINITE)
+@example(1e308, "+", 1e308)
+@example(-1e-320, "**", -2.5)
+@example(1e-200, "/", 1e-200)
+def test_folding_two_numbers_gives_pythons_float_or_an_error_never_inf(a: float, op: str, b: float) -> None:
+    text = f"({a!r}) {op} ({b!r})"
+    try:
+        expected = PYTHON[op](a, b)  # the oracle: Python's own float arithmetic
+    except (ArithmeticError, ValueError):
+        expected = None
+    if isinstance(expected, complex) or (isinstance(expected, float) and not math.isfinite(expected)):
+        expected = None
+    try:
+        got = parse(text, {}).data
+    except ExpressionError:
+        got = None
+    assert got == expected or (got is not None and expected is not None and math.isclose(got, expected))
+
+
+def test_a_name_given_nan_or_inf_is_refused_where_it_is_used() -> None:
+    for bad in (math.nan, math.inf, -math.inf):
+        with pytest.raises(ExpressionError, match="every name needs a finite number") as info:
+            parse("tanh(w + x)", {"x": bad, "w": 1.0})
+        assert info.value.column == 10
+    assert parse("w", {"w": 1.0, "unused": math.nan}).data == 1.0  # a value the text never uses is not read
+
+
+# --- names are read as Python reads them ----------------------------------------------------------------
+
+
+def test_unicode_names_are_nfkc_normalised_in_text_and_values_alike() -> None:
+    assert ast.parse("ｘ", mode="eval").body.id == "x"  # Python's own rule, which parse follows
+    assert parse("ｘ * 2", {"x": 3.0}).data == 6.0
+    assert parse("x * 2", {"ｘ": 3.0}).data == 6.0
+    root = parse("ｘ * x", {"ｘ": 3.0})
+    assert root.parents[0] is root.parents[1] and root.parents[0].label == "x", "one leaf, labelled as Python names it"
+    assert parse("ﬁ + 1", {"fi": 1.0}).data == 2.0  # the ligature is the two letters
+
+
+def test_two_spellings_of_one_name_are_refused() -> None:
+    with pytest.raises(ValueError, match="'x' and 'ｘ' are the same name"):
+        parse("x", {"x": 1.0, "ｘ": 2.0})

@@ -60,9 +60,9 @@ def test_each_dataset_and_loss_trains(extra, loss, capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--lr", "0"], "--lr must be a positive number"),
-        (["--lr", "-0.5"], "--lr must be a positive number"),
-        (["--epochs", "0"], "--epochs must be a positive number"),
+        (["--lr", "0"], r"argument --lr: expected a finite number in \(0, inf\], got 0.0"),
+        (["--lr", "-0.5"], r"argument --lr: expected a finite number in \(0, inf\], got -0.5"),
+        (["--epochs", "0"], "argument --epochs: expected an int from 1 to 1,000,000, got 0"),
         (["--layers", "2,x,1"], "--layers must be comma-separated positive ints"),
         (["--layers", "3,4,1"], "--layers must start with 2"),
         (["--layers", "2,4,3"], "moons has 2 classes, so the output layer needs 1 \\(binary\\) or 2 neurons"),
@@ -70,7 +70,7 @@ def test_each_dataset_and_loss_trains(extra, loss, capsys):
         (["--loss", "mse"], "--loss: unknown loss 'mse'"),
         (["--classes", "3"], "--classes applies to spirals and blobs"),
         (["--momentum", "0.9"], "--momentum applies to --optimizer sgd only"),
-        (["--noise", "-1"], "noise must be a finite number"),
+        (["--noise", "-1"], r"argument --noise: expected a finite number in \[0, 1e\+06\], got -1.0"),
     ],
 )
 def test_bad_arguments_exit_2_naming_the_argument(args, message, capsys):

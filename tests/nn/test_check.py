@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from autograd import topological_order
 from nn import MLP
 from nn.deltacheck import CORRECT, check_deltas, equations, random_case
+from nn.deltacheck.report import STATUS_COLORS
 from tests.nn.helpers import delta_cases
 
 # One hidden layer, several hidden layers, one output, many outputs; square and non-square W.
@@ -121,9 +122,11 @@ def test_annotations_cover_one_sample_graph_and_colour_it():
     for z in zs:
         note = notes[z]
         assert "δ formula" in note["text"] and "autograd" in note["text"]
-        expected = "forestgreen" if report.quantity("delta", int(z.label[3])).passed else None
-        assert note["color"] in ("forestgreen", "red") and (expected is None or note["color"] == expected)
-    assert {notes[z]["color"] for z in zs if z.label.startswith("z^(3)")} == {"red"}
+        # erratum 1 halves every δ: an entry is wrong exactly where autograd's δ (z.grad) is not 0
+        expected = STATUS_COLORS["fail"] if abs(z.grad) > 1e-12 else STATUS_COLORS["ok"]
+        assert note["color"] == expected, (z.label, z.grad, note)
+    assert {notes[z]["color"] for z in zs if z.label.startswith("z^(3)")} == {STATUS_COLORS["fail"]}
+    assert {notes[z]["color"] for z in zs} == {STATUS_COLORS["ok"], STATUS_COLORS["fail"]}, "both kinds of entry"
     assert report.graph_root.data == pytest.approx(sum(loss.data for loss in report.sample_losses))
 
 
@@ -204,8 +207,13 @@ def test_class_indices_are_one_hot_targets():
 
 
 @pytest.mark.parametrize("output", ["tanh", "sigmoid", "relu"])
-def test_a_nonlinear_output_layer_is_refused_with_the_reason(output):
+def test_a_nonlinear_output_layer_is_checked_with_its_sigma_prime(output):
     _, X, Y = random_case([2, 3, 2], seed=0)
     model = MLP(2, [3, 2], seed=0, output_activation=output)
-    with pytest.raises(ValueError, match=f"needs a linear output layer .* this model's output is {output}"):
-        check_deltas(model, X, Y)
+    for loss in ("squared-error", "half-squared-error"):
+        assert check_deltas(model, X, Y, loss).passed
+    no_sigma_prime = CORRECT.replace(output_delta_squared_error=lambda z, y, a: 2.0 * (a - y))
+    report = check_deltas(model, X, Y, rules=no_sigma_prime)
+    assert f"σ'(z^(m)) is missing at the output: the output layer has σ = {output}" in report.diagnoses[0]
+    with pytest.raises(ValueError, match=f"reads the output z\\^\\(m\\) as logits.*σ = {output}"):
+        check_deltas(model, X, np.eye(2)[[0, 1, 1, 0]], loss="cross-entropy")

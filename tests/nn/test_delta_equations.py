@@ -23,8 +23,8 @@ def autograd_deltas(model, X, Y, loss):
     traces = [model.trace(list(x)) for x in X]
     reduce([get_loss(loss)(t.output, list(y)) for t, y in zip(traces, Y, strict=True)]).backward()
     m = len(model.layers)
-    deltas = {l: np.array([[z.grad for z in t.z[l]] for t in traces]) for l in range(1, m + 1)}  # noqa: E741
-    grads = {l: np.array([[w.grad for w in n.w] for n in model.layers[l - 1].neurons]).T for l in range(1, m + 1)}  # noqa: E741
+    deltas = {l: np.array([[z.grad for z in t.z[l]] for t in traces]) for l in range(1, m + 1)}
+    grads = {l: np.array([[w.grad for w in n.w] for n in model.layers[l - 1].neurons]).T for l in range(1, m + 1)}
     return traces, deltas, grads
 
 
@@ -38,7 +38,7 @@ def test_forward_matches_the_model_trace(sizes, bias, activation):
     for x in X:
         p = equations.forward(W, b, x, sigma, sigma_prime)
         trace = model.trace(list(x))
-        for l in range(1, len(sizes)):  # noqa: E741
+        for l in range(1, len(sizes)):
             np.testing.assert_allclose(p.z[l], [z.data for z in trace.z[l]], rtol=1e-13, atol=1e-14)
             np.testing.assert_allclose(p.a[l], [a.data for a in trace.a[l]], rtol=1e-13, atol=1e-14)
 
@@ -53,10 +53,10 @@ def test_every_delta_and_weight_gradient_matches_autograd(sizes, loss, bias):
     )
     for s, (x, y) in enumerate(zip(X, Y, strict=True)):
         d = equations.deltas(equations.forward(W, b, x), y, output_delta)
-        for l in range(1, len(sizes)):  # noqa: E741
+        for l in range(1, len(sizes)):
             np.testing.assert_allclose(d[l], deltas[l][s], rtol=1e-12, atol=1e-13)
     summed = equations.gradients(W, b, X, Y, output_delta)
-    for l in range(1, len(sizes)):  # noqa: E741
+    for l in range(1, len(sizes)):
         np.testing.assert_allclose(summed[l], grads[l], rtol=1e-12, atol=1e-13)
         assert summed[l].shape == W[l].shape  # ∂L/∂W^(l) has W^(l)'s shape, n_{l-1} × n_l
 
@@ -75,7 +75,7 @@ def test_weight_gradients_match_pytorch(loss):
     Wt = [None] + [torch.tensor(Wl, dtype=torch.float64, requires_grad=True) for Wl in W[1:]]
     bt = [None] + [torch.tensor(bl, dtype=torch.float64, requires_grad=True) for bl in b[1:]]
     a = torch.tensor(X, dtype=torch.float64)
-    for l in range(1, len(W)):  # noqa: E741 - row-per-sample form of z^(l) = (W^(l))ᵀ a^(l-1) + b^(l)
+    for l in range(1, len(W)):  # row-per-sample form of z^(l) = (W^(l))ᵀ a^(l-1) + b^(l)
         z = a @ Wt[l] + bt[l]
         a = z if l == len(W) - 1 else torch.relu(z)
     y = torch.tensor(Y, dtype=torch.float64)
@@ -88,5 +88,5 @@ def test_weight_gradients_match_pytorch(loss):
         equations.output_delta_cross_entropy if loss == "cross-entropy" else equations.output_delta_squared_error
     )
     ours = equations.gradients(W, b, X, Y, output_delta)
-    for l in range(1, len(W)):  # noqa: E741
+    for l in range(1, len(W)):
         np.testing.assert_allclose(ours[l], Wt[l].grad.numpy(), rtol=1e-12, atol=1e-13)

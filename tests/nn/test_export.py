@@ -32,7 +32,7 @@ def test_exported_weights_are_the_transposed_weight_matrices_bit_for_bit():
     assert [type(m).__name__ for m in net] == ["Linear", "ReLU", "Linear"]
     tanh_net = to_torch(MLP(3, [4, 1], activation="tanh", seed=0, output_activation="tanh"))
     assert [type(m).__name__ for m in tanh_net] == ["Linear", "Tanh", "Linear", "Tanh"]
-    for l, linear in enumerate(linears, start=1):  # noqa: E741
+    for l, linear in enumerate(linears, start=1):
         np.testing.assert_array_equal(linear.weight.detach().numpy(), model.weight_matrix(l).T)
         np.testing.assert_array_equal(linear.bias.detach().numpy(), model.bias_vector(l))
         assert linear.weight.dtype == torch.float64

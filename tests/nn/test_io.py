@@ -8,6 +8,7 @@ import os
 import pytest
 
 import nn.io
+import nn.reading
 from nn import MLP, ModelFileError, load, save
 
 
@@ -89,7 +90,7 @@ BAD_FILES = {
     "missing": (lambda path, data: path.unlink(), "no such file"),
     "empty": (lambda path, data: path.write_text(""), "the file is empty"),
     "truncated": (lambda path, data: path.write_text(path.read_text()[: len(path.read_text()) // 2]), "not valid JSON"),
-    "corrupt": (lambda path, data: path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff"), "cannot read it|not valid JSON"),
+    "corrupt": (lambda path, data: path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff"), "not UTF-8 text"),
     "not-json-object": (lambda path, data: _write(path, [1, 2, 3]), "not a deltagrad model file"),
     "other-format": (_edit(format="keras"), "not a deltagrad model file"),
     "future-version": (_edit(version=3), "unsupported format version 3; this deltagrad reads versions 1 and 2"),
@@ -105,11 +106,20 @@ BAD_FILES = {
     ),
     "version-1-with-output": (_edit(version=1), "output_activation is a version 2 field"),
     "missing-layer": (_edit(layers=[{"W": [[1.0, 2.0, 3.0]] * 2, "b": [0.0] * 3}]), '"layers" has 1 entries'),
-    "wrong-W-shape": (_edit(layers__0__W=[[1.0, 2.0, 3.0]]), r"W\^\(1\) has shape \(1, 3\), expected \(2, 3\)"),
-    "ragged-W": (_edit(layers__0__W=[[1.0, 2.0, 3.0], [1.0]]), r"W\^\(1\) has rows of different lengths"),
-    "wrong-b-shape": (_edit(layers__1__b=[0.0, 1.0]), r"b\^\(2\) has shape \(2,\), expected \(1,\)"),
-    "missing-b": (_edit(layers__1={"W": [[1.0]] * 3}), r"b\^\(2\) must be a list of finite numbers"),
-    "string-weight": (_edit(layers__0__W=[["1", 2.0, 3.0], [1.0, 2.0, 3.0]]), r"W\^\(1\) must be a list of finite"),
+    "wrong-W-shape": (
+        _edit(layers__0__W=[[1.0, 2.0, 3.0]]),
+        r"at layers\[0\]\.W: W\^\(1\) has 1 rows here, expected 2 \(shape 2 × 3\)",
+    ),
+    "ragged-W": (
+        _edit(layers__0__W=[[1.0, 2.0, 3.0], [1.0]]),
+        r"at layers\[0\]\.W\[1\]: W\^\(1\) has 1 numbers here, expected 3",
+    ),
+    "wrong-b-shape": (_edit(layers__1__b=[0.0, 1.0]), r"at layers\[1\]\.b: b\^\(2\) has 2 numbers here, expected 1"),
+    "missing-b": (_edit(layers__1={"W": [[1.0]] * 3}), r'at layers\[1\]: missing "b" \(its b\^\(2\)\)'),
+    "string-weight": (
+        _edit(layers__0__W=[["1", 2.0, 3.0], [1.0, 2.0, 3.0]]),
+        r"at layers\[0\]\.W\[0\]\[0\]: W\^\(1\) holds a string '1' where a number belongs",
+    ),
     "nan-weight": (_edit(layers__0__W=[[float("nan"), 2.0, 3.0], [1.0] * 3]), "non-finite number NaN"),
     "infinite-bias": (_edit(layers__0__b=[0.0, float("inf"), 0.0]), "non-finite number Infinity"),
 }
@@ -191,3 +201,95 @@ def test_a_model_with_non_finite_weights_is_not_saved(tmp_path):
 def test_only_an_mlp_can_be_saved(tmp_path):
     with pytest.raises(TypeError, match="save\\(\\) needs an MLP"):
         save(object(), tmp_path / "m.json")
+
+
+def _replace_text(old: str, new: str):
+    return lambda path, data: path.write_text(path.read_text().replace(old, new, 1))
+
+
+HOSTILE_FILES = {  # (damage, problem, where): every one is one ModelFileError naming the file and the place
+    "deep-brackets": (lambda path, data: path.write_text("[" * 100_000), "nested more than 16 levels", "line 1"),
+    "deep-objects": (lambda path, data: path.write_text('{"a":' * 50_000), "nested more than 16 levels", "line 1"),
+    "huge-int": (_replace_text('"n_inputs": 2', '"n_inputs": ' + "9" * 5000), "integer 9999", "line 5"),
+    "huge-float": (_replace_text('"n_inputs": 2', '"n_inputs": 1e999'), "1e999 is too large for a float", "line 5"),
+    "duplicate-key": (
+        _replace_text('"n_inputs": 2', '"n_inputs": 2, "n_inputs": 3'),
+        "'n_inputs' appears twice",
+        "line 5",
+    ),
+    "sizes-not-list": (_edit(architecture__layer_sizes="3,1"), "layer_sizes must be", "architecture"),
+    "n-inputs-float": (_edit(architecture__n_inputs=2.0), "n_inputs must be a positive int", "architecture"),
+    "bias-no": (_edit(architecture__bias="no"), "bias must be true or false, got a string 'no'", "architecture.bias"),
+    "activation-list": (
+        _edit(architecture__activation=["relu"]),
+        "activation must be a name like",
+        "architecture.activation",
+    ),
+    "unknown-key": (_edit(architecture__bais=True), "unknown key 'bais'", "architecture"),
+    "layer-not-object": (_edit(layers__0=[1, 2]), "expected an object, got a list", "layers[0]"),
+    "W-is-number": (_edit(layers__0__W=3.0), r"W\^\(1\) must be a list of 2 rows", "layers[0].W"),
+    "weight-is-list": (_edit(layers__1__W=[[[1.0]], [2.0], [3.0]]), "holds a list where a number", "layers[1].W[0][0]"),
+    "weight-is-null": (_edit(layers__1__b=[None]), "holds null where a number", "layers[1].b[0]"),
+    "weight-is-bool": (_edit(layers__1__b=[True]), "holds true/false where a number", "layers[1].b[0]"),
+    "version-true": (_edit(version=True), "unsupported format version True", None),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_FILES))
+def test_a_hostile_file_is_one_model_file_error_naming_the_place(tmp_path, case):
+    path, data = _saved(tmp_path)
+    damage, problem, where = HOSTILE_FILES[case]
+    damage(path, data)
+    with pytest.raises(ModelFileError, match=problem) as info:
+        load(path)
+    assert info.value.path == str(path) and info.value.where == where
+    assert str(path) in str(info.value) and (where is None or f"at {where}:" in str(info.value))
+    assert len(str(info.value)) < 400, "the message quotes the file, not the whole of it"
+
+
+def test_deep_brackets_inside_strings_are_just_text(tmp_path):
+    path, data = _saved(tmp_path)
+    data["architecture"]["activation"] = "[" * 1000 + "{"
+    _write(path, data)
+    with pytest.raises(ModelFileError, match="unknown activation") as info:
+        load(path)
+    assert info.value.where == "architecture"
+
+
+NOT_FILES = {
+    "dev-zero": lambda tmp: "/dev/zero",  # a symlink to it read until memory ran out
+    "fifo": lambda tmp: (os.mkfifo(tmp / "pipe"), tmp / "pipe")[1],  # opening it for reading blocked
+    "directory": lambda tmp: tmp,
+}
+
+
+@pytest.mark.parametrize("kind", list(NOT_FILES))
+def test_only_a_regular_file_is_read_even_through_a_symlink(tmp_path, kind):
+    link = tmp_path / "model.json"
+    link.symlink_to(NOT_FILES[kind](tmp_path))
+    with pytest.raises(ModelFileError, match="not a regular file") as info:
+        load(link)
+    assert info.value.where is None
+
+
+def test_a_file_over_the_size_cap_is_refused_before_it_is_read_and_says_how_to_raise_the_cap(tmp_path, monkeypatch):
+    path, _ = _saved(tmp_path)
+    size = path.stat().st_size
+    monkeypatch.setattr(nn.reading.os, "read", lambda *a: pytest.fail("read a file over the cap"))
+    with pytest.raises(
+        ModelFileError, match=rf"{size:,} bytes, over the cap of 100 bytes.*load\(path, max_bytes={size}\)"
+    ):
+        load(path, max_bytes=100)
+    monkeypatch.undo()
+    assert load(path, max_bytes=size).sizes == [2, 3, 1]
+
+
+def test_a_file_that_grows_past_the_cap_while_read_is_refused(tmp_path, monkeypatch):
+    path, _ = _saved(tmp_path)
+    size = path.stat().st_size
+    real_fstat = os.fstat
+    monkeypatch.setattr(
+        nn.reading.os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 10, *real_fstat(fd)[7:]))
+    )
+    with pytest.raises(ModelFileError, match="over the cap"):
+        load(path, max_bytes=size - 1)

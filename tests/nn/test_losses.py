@@ -72,7 +72,7 @@ def test_whole_network_loss_gradients_match_torch(name):
     expected = sum(_torch_loss(torch, name, out[i], ys[i]) for i in range(3)) / 3
     expected.backward()
     assert loss.data == pytest.approx(expected.item(), rel=1e-12)
-    for l, linear in zip((1, 2), (net[0], net[2]), strict=True):  # noqa: E741
+    for l, linear in zip((1, 2), (net[0], net[2]), strict=True):
         grads = np.array([[w.grad for w in n.w] for n in model.layers[l - 1].neurons])
         np.testing.assert_allclose(grads, linear.weight.grad.numpy(), rtol=1e-10, atol=1e-14)
         np.testing.assert_allclose(

@@ -189,6 +189,14 @@ def test_bad_model_input_names_the_argument(x, error, message):
         ({"layer_sizes": [4, 0]}, "layer_sizes must be"),
         ({"n_inputs": 0}, "n_inputs must be a positive int"),
         ({"seed": "1"}, "seed must be an int"),
+        ({"bias": "no"}, "bias must be True or False, got str 'no'"),
+        ({"bias": None}, "bias must be True or False"),
+        ({"layer_sizes": "31"}, "layer_sizes must be"),
+        ({"layer_sizes": iter([])}, "layer_sizes must be a non-empty list"),
+        ({"layer_sizes": [99999999999999999999, 1]}, r"would have 4e\+20 parameters.*bytes of memory"),
+        ({"n_inputs": 10**30, "layer_sizes": [1]}, "would have 1e.30 parameters"),
+        ({"layer_sizes": [*range(1, 10**5), 0]}, r"got \[1, 2, 3, 4, 5, 6, \.\.\.\]$"),
+        ({"layer_sizes": list(range(1, 10**6))}, r"^MLP\(2 → 1 → 2 → 3 → 4 → 5 → … \(1000000 sizes\)\) would have"),
     ],
 )
 def test_bad_architecture_names_the_argument(kwargs, message):
@@ -197,11 +205,28 @@ def test_bad_architecture_names_the_argument(kwargs, message):
         MLP(**args)
 
 
+def test_layer_sizes_may_be_any_iterable_of_ints_read_once() -> None:
+    expected = MLP(2, [3, 1], seed=0).state_dict()
+    for sizes in (iter([3, 1]), (n for n in (3, 1)), range(3, 0, -2), np.array([3, 1])):
+        model = MLP(np.int64(2), sizes, seed=0)
+        assert model.sizes == [2, 3, 1] and model.state_dict() == expected
+        assert all(type(n) is int for n in model.sizes)
+
+
+def test_a_numpy_bool_bias_is_a_bool_so_the_model_saves(tmp_path) -> None:
+    from nn import load, save
+
+    model = MLP(2, [3, 1], bias=np.bool_(False), seed=0)
+    assert model.bias is False
+    save(model, tmp_path / "m.json")
+    assert load(tmp_path / "m.json").bias is False
+
+
 def test_weight_matrix_with_grad_is_dL_dW_in_the_notes_shape() -> None:
     model = MLP(3, [4, 2], seed=5)
     loss = squared_error(model([0.3, -0.7, 1.1]), [0.5, -0.5])
     loss.backward()
-    for l, layer in enumerate(model.layers, start=1):  # noqa: E741
+    for l, layer in enumerate(model.layers, start=1):
         G = model.weight_matrix(l, grad=True)
         assert G.shape == model.weight_matrix(l).shape == (model.sizes[l - 1], model.sizes[l])
         for j, neuron in enumerate(layer.neurons):

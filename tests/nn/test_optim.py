@@ -9,7 +9,7 @@ import pytest
 
 from autograd import Value
 from nn import MLP, SGD, Adam
-from nn.optim import get_optimizer
+from nn.optim import StepError, get_optimizer
 
 START = [0.5, -1.5, 2.0, 0.0]
 GRADS = [[0.1, -0.3, 0.5, 1.0], [-0.2, 0.4, 0.0, 0.7], [0.3, 0.3, -0.6, -1.1], [1e-3, -2.0, 0.25, 0.0]]
@@ -117,3 +117,47 @@ def test_a_learning_rate_that_is_not_a_positive_number_is_named(cls, lr):
 def test_bad_optimizer_settings_are_named(make, message):
     with pytest.raises((ValueError, TypeError), match=message):
         make()
+
+
+# --- a step is all or nothing: never a silent inf or nan ------------------------------------------------
+
+
+def _params(data, grads):
+    ps = [Value(d, label=f"w{i}") for i, d in enumerate(data)]
+    for p, g in zip(ps, grads, strict=True):
+        p.grad = g
+    return ps
+
+
+@pytest.mark.parametrize(
+    ("make", "data", "grads", "words"),
+    [
+        (lambda ps: SGD(ps, lr=10.0), [1.0, -1e308], [0.5, 1e308], "w1 would become -inf.*overflows"),
+        (lambda ps: SGD(ps, lr=1e308), [1.0, 2.0], [0.5, 10.0], "w1 would become -inf"),
+        (lambda ps: SGD(ps, lr=0.1), [1.0, 2.0], [math.nan, 0.0], "w0 would become nan.*gradient is not finite"),
+        (lambda ps: SGD(ps, lr=0.1, momentum=0.9), [1.0, 2.0], [math.inf, 0.0], "w0 would become -inf"),
+        (lambda ps: Adam(ps), [1.0, 2.0], [0.5, 1e200], r"second moment v \(running mean of g²\) of parameter w1"),
+        (lambda ps: Adam(ps), [1.0, 2.0], [math.inf, 1.0], "first moment m of parameter w0 would become inf"),
+    ],
+)
+def test_a_step_that_would_leave_inf_or_nan_raises_and_changes_nothing(make, data, grads, words):
+    ps = _params(data, grads)
+    opt = make(ps)
+    with pytest.raises(StepError, match=words):
+        opt.step()
+    assert [p.data for p in ps] == data
+    if isinstance(opt, Adam):
+        assert opt.t == 0 and opt._m == [0.0, 0.0] and opt._v == [0.0, 0.0]
+    if isinstance(opt, SGD):
+        assert opt._velocity is None
+
+
+def test_adam_after_a_refused_step_goes_on_as_if_it_never_happened():
+    ps, reference = _params([1.0, 2.0], [0.5, 1e200]), _params([1.0, 2.0], [0.5, -0.25])
+    opt, ref = Adam(ps, lr=0.1), Adam(reference, lr=0.1)
+    with pytest.raises(StepError):
+        opt.step()
+    ps[1].grad = -0.25
+    opt.step()
+    ref.step()
+    assert [p.data for p in ps] == [p.data for p in reference]

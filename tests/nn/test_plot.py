@@ -57,7 +57,7 @@ def test_plots_are_saved_as_png_files(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["boundary.png", "history.png"]  # no temporary files left
 
 
-def test_a_failed_save_leaves_the_previous_file(tmp_path: Path) -> None:
+def test_a_failed_save_leaves_the_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("matplotlib", reason="plots need the optional matplotlib (deltagrad[notebooks])")
     from nn.plot import plot_decision_boundary, save_figure
 
@@ -65,7 +65,17 @@ def test_a_failed_save_leaves_the_previous_file(tmp_path: Path) -> None:
     model = MLP(2, [4, 1], seed=0)
     target = tmp_path / "plot.png"
     target.write_bytes(b"previous")
+    ax = plot_decision_boundary(model, X, y)
+
+    def fails_halfway(file, **kwargs) -> None:  # the renderer dies after writing part of the picture
+        file.write(b"\x89PNG\r\n\x1a\n" + b"half a picture")
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(ax.figure, "savefig", fails_halfway)
+    with pytest.raises(RuntimeError, match="renderer crashed"):
+        save_figure(ax, target)  # the same path as the previous file
+    assert target.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["plot.png"]  # no temporary file left either
     with pytest.raises(ValueError):  # matplotlib: unknown format, raised before anything is written
         save_figure(plot_decision_boundary(model, X, y), tmp_path / "plot.notaformat")
-    assert target.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["plot.png"]

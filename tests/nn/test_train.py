@@ -116,6 +116,24 @@ def test_lr_goes_to_the_optimizer_not_to_fit_when_an_optimizer_is_given():
         fit(model, X, y, optimizer=SGD(model), lr=0.1, progress=False)
 
 
+def test_an_optimizer_built_on_another_model_is_refused_before_training():
+    X, y = moons(5, seed=0)
+    model, other = MLP(2, [2, 1], seed=0), MLP(2, [2, 1], seed=1)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match="holds none of this model's 9 parameters"):
+        fit(model, X, y, optimizer=SGD(other.parameters()), progress=False)
+    assert model.state_dict() == before
+
+
+def test_an_optimizer_on_some_of_the_parameters_trains_those_and_freezes_the_rest():
+    X, y = moons(20, seed=0)
+    model = MLP(2, [3, 1], seed=0)
+    first, last = model.layers[0].parameters(), model.layers[1].parameters()
+    frozen = [p.data for p in first]
+    fit(model, X, y, optimizer=SGD(last, lr=0.1), epochs=3, progress=False)
+    assert [p.data for p in first] == frozen and any(p.grad != 0.0 for p in last)
+
+
 def test_a_sigmoid_output_predicts_class_1_above_one_half():
     X, _ = moons(40, seed=1)
     model = MLP(2, [6, 1], activation="tanh", seed=3, output_activation="sigmoid")

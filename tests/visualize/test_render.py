@@ -138,7 +138,7 @@ def test_a_directory_that_refuses_the_temporary_file_is_named(neuron: Value, tmp
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(files, "_create_temporary", refuse)
     with pytest.raises(OutputPathError, match="Permission denied"):
         render(neuron, tmp_path / "g.dot")
 
