@@ -9,7 +9,13 @@ Note: this package is deltagrad's ``autograd``, not HIPS autograd (same import n
 """
 
 from autograd.backward import backward, backward_steps, grad, topological_order
-from autograd.errors import BackwardError, DivisionByZeroError, DomainError, OverflowInOpError
+from autograd.errors import (
+    BackwardError,
+    DivisionByZeroError,
+    DomainError,
+    NonFiniteGradientError,
+    OverflowInOpError,
+)
 from autograd.expression import ExpressionError, parse
 from autograd.formula import DerivativeReport, check_derivative
 from autograd.gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
@@ -39,6 +45,7 @@ __all__ = [
     "ExpressionError",
     "GradcheckError",
     "GradcheckReport",
+    "NonFiniteGradientError",
     "Op",
     "OverflowInOpError",
     "Value",

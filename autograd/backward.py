@@ -16,16 +16,22 @@ backpropagates at Python's default recursion limit) and drives:
 
 from __future__ import annotations
 
+import math
 import operator
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from autograd.errors import BackwardError
+from autograd import finite
+from autograd.errors import BackwardError, DomainError, NonFiniteGradientError, OverflowInOpError
 from autograd.value import Scalar, Value
 
 _data = operator.attrgetter("data")
 _NOTHING = None  # create_graph: no gradient has reached this node yet (a Value zero would add a node)
+# Every walk writes .grad, so walks take turns: four threads calling backward() on one graph get
+# four sequential passes, not interleaved garbage. Re-entrant: a step may call grad() in its thread.
+_LOCK = threading.RLock()
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -52,9 +58,11 @@ def _local_failure(node: Value, exc: Exception) -> BackwardError:
     shown = [repr(p.data) for p in node._inputs]
     if node._c is not None:
         shown.append(f"c={node._c!r}")
+    where = f"{node._primitive.name}({', '.join(shown)})"
+    if isinstance(exc, OverflowError):
+        return NonFiniteGradientError(node._primitive.name, f"the local derivative of {where} overflows: {exc}")
     return BackwardError(
-        f"the local derivative of {node._primitive.name}({', '.join(shown)}) could not be computed "
-        f"(it is infinite or undefined there): {exc}"
+        f"the local derivative of {where} could not be computed (it is infinite or undefined there): {exc}"
     )
 
 
@@ -62,27 +70,26 @@ def _chain_rule(order: list[Value], create_graph: bool = False, steps: bool = Fa
     """The chain rule: ∂root/∂p += ∂root/∂node · ∂node/∂p for each input p of each node of ``order``.
 
     Nodes are taken in reverse topological order, so a node's ``.grad`` is complete
-    before it is passed on. The caller sets the ``.grad`` the walk starts from. With
-    ``steps``, each node is yielded once it has passed its gradient on; without, the
-    walk runs to its end on the first ``next()`` (a yield per node costs ~4% of a
-    backward pass). One- and two-input nodes are unpacked without building an
-    argument list: they are almost every node of a graph.
+    before it is passed on, and checked then (leaves too): a gradient that is not
+    finite is judged by ``finite.check_gradient``. The caller sets the ``.grad`` the
+    walk starts from. With ``steps``, each node is yielded once it has passed its
+    gradient on; without, the walk runs to its end on the first ``next()`` (a yield
+    per node costs ~2% of a backward pass). One- and two-input nodes are unpacked
+    without building an argument list: they are almost every node of a graph.
     """
+    inf = math.inf
     for node in reversed(order):
         parents = node._inputs
-        if not parents:
-            continue
         g = node.grad
         if create_graph:  # the rules run on Values: each gradient is itself a graph
-            try:
-                local = node._primitive.partials(node, node._c, *parents)
-            except (ArithmeticError, ValueError) as exc:
-                raise _local_failure(node, exc) from exc
-            for p, d in zip(parents, local, strict=True):
-                contribution = g * d
-                p.grad = contribution if p.grad is _NOTHING else p.grad + contribution
-            if steps:
-                yield node
+            if parents:
+                _values_step(node, g, parents)
+                if steps:
+                    yield node
+            continue
+        if not -inf < g < inf:  # one comparison per node: NaN or ±inf
+            finite.check_gradient(order, node)
+        if not parents:
             continue
         try:
             if len(parents) == 2:
@@ -104,23 +111,48 @@ def _chain_rule(order: list[Value], create_graph: bool = False, steps: bool = Fa
             yield node
 
 
+def _values_step(node: Value, g: Value, parents: tuple[Value, ...]) -> None:
+    """One node's step with ``create_graph``: the same rule, on Values (whose ops check every number)."""
+    try:
+        local = node._primitive.partials(node, node._c, *parents)
+    except (ArithmeticError, ValueError) as exc:
+        raise _local_failure(node, exc) from exc
+    for p, d in zip(parents, local, strict=True):
+        try:
+            contribution = g * d
+            p.grad = contribution if p.grad is _NOTHING else p.grad + contribution
+        except (OverflowInOpError, DomainError) as exc:
+            raise NonFiniteGradientError(
+                node._primitive.name,
+                f"the gradient through {node._primitive.name}({', '.join(repr(q.data) for q in parents)}) "
+                f"is not finite: {exc}",
+            ) from exc
+
+
 def backward(root: Value, seed: float = 1.0) -> None:
     """Set ``v.grad = ∂root/∂v`` (times ``seed``) for every v that root depends on.
 
     Intermediate values are reset first (so a second call gives the same
     answer); leaves accumulate, as parameters do across the samples of a batch.
+    One backward pass runs at a time (a lock): threads sharing a graph take turns.
     """
-    order = topological_order(root)
-    for v in order:
-        if v._inputs:
-            v.grad = 0.0
-    root.grad += float(seed)
-    deque(_chain_rule(order), maxlen=0)  # the walk, run to its end
+    seed = finite.seed(seed, "backward()")
+    with _LOCK:
+        order = topological_order(root)
+        for v in order:
+            if v._inputs:
+                v.grad = 0.0
+        root.grad += seed
+        deque(_chain_rule(order), maxlen=0)  # the walk, run to its end
 
 
 def backward_step(node: Value) -> None:
     """One node's step of the chain rule (``Value.backward_step``, micrograd's ``_backward``)."""
-    deque(_chain_rule([node]), maxlen=0)
+    with _LOCK:
+        deque(_chain_rule([node]), maxlen=0)
+        for p in node._inputs:
+            if not -math.inf < p.grad < math.inf:
+                finite.check_gradient([node], p)
 
 
 def _start(order: list[Value], extra: Sequence[Value], seed: Scalar, create_graph: bool) -> list[tuple[Value, Any]]:
@@ -157,13 +189,15 @@ def grad(
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"grad() inputs[{i}] is {type(x).__name__}, expected a Value")
-    order = topological_order(output)
-    saved = _start(order, inputs, seed, create_graph)
-    try:
-        deque(_chain_rule(order, create_graph), maxlen=0)
-        found = [x.grad for x in inputs]
-    finally:
-        _restore(saved)
+    seed = finite.seed(seed, "grad()")
+    with _LOCK:
+        order = topological_order(output)
+        saved = _start(order, inputs, seed, create_graph)
+        try:
+            deque(_chain_rule(order, create_graph), maxlen=0)
+            found = [x.grad for x in inputs]
+        finally:
+            _restore(saved)
     zero: Scalar = Value(0.0) if create_graph else 0.0
     return [zero if g is _NOTHING else g for g in found]
 
@@ -175,9 +209,11 @@ def backward_steps(root: Value, seed: float = 1.0) -> Iterator[Value]:
     a value no step has reached yet has 0); when they end, or the iterator is
     closed, every ``.grad`` is back to what it was.
     """
-    order = topological_order(root)
-    saved = _start(order, (), seed, create_graph=False)
-    try:
-        yield from _chain_rule(order, steps=True)
-    finally:
-        _restore(saved)
+    seed = finite.seed(seed, "backward_steps()")
+    with _LOCK:  # held until the steps end or the iterator is closed
+        order = topological_order(root)
+        saved = _start(order, (), seed, create_graph=False)
+        try:
+            yield from _chain_rule(order, steps=True)
+        finally:
+            _restore(saved)

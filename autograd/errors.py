@@ -45,3 +45,15 @@ class OverflowInOpError(OverflowError):
 
 class BackwardError(RuntimeError):
     """A local derivative could not be computed during the backward pass."""
+
+
+class NonFiniteGradientError(BackwardError, ArithmeticError):
+    """A gradient became infinite or NaN from finite numbers (``(Value(1e-200).log() * 1e200).backward()``).
+
+    Attributes:
+        op: the op whose step of the chain rule overflowed (or ``"sum of gradients"``).
+    """
+
+    def __init__(self, op: str, message: str) -> None:
+        self.op = op
+        super().__init__(message)

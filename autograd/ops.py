@@ -14,10 +14,12 @@ one ``Op(...)`` entry (plus its test spec in ``tests/autograd/op_specs.py``).
 
 from __future__ import annotations
 
+import builtins
 import math
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -197,13 +199,21 @@ def _cos(x: Any) -> Any:
     return np.cos(x) if isinstance(x, np.ndarray) else x.cos()
 
 
+def _exact(terms: Iterable[Fraction]) -> float:
+    """The exact sum of rationals, correctly rounded to a float (±inf when it is too large for one)."""
+    total = builtins.sum(terms, Fraction(0))
+    try:
+        return float(total)
+    except OverflowError:
+        return math.inf if total > 0 else -math.inf
+
+
 def _fsum(x: tuple[float, ...] | list[float]) -> float:
     """Σx correctly rounded, even when a partial sum overflows but the total does not."""
     try:
         return math.fsum(x)
-    except OverflowError:  # scaling by 2**-16 is exact (short of subnormals); the total may still overflow
-        scaled = math.fsum([math.ldexp(v, -16) for v in x])
-        return scaled * 65536.0  # inf when the total itself is too large
+    except OverflowError:  # a partial sum of finite numbers overflowed: add them exactly
+        return _exact(map(Fraction, x))
     except ValueError:  # inf − inf among the inputs
         return math.nan
 
@@ -217,9 +227,14 @@ def _dot(c: Any, *x: float) -> float:
     if _sumprod is not None:  # Python >= 3.12: one C loop, extended-precision accumulation
         total = _sumprod(x[:n], x[n : 2 * n])
         total = total + x[-1] if len(x) % 2 else total
-        if total - total == 0.0:  # finite: done; else recompute exactly below
-            return total
-    return _fsum([*map(operator.mul, x[:n], x[n : 2 * n]), *x[2 * n :]])
+    else:
+        total = _fsum([*map(operator.mul, x[:n], x[n : 2 * n]), *x[2 * n :]])
+    if total - total == 0.0 or not all(map(math.isfinite, x)):
+        return total
+    # A product or a partial sum overflowed although every input is finite (1e200·1e200 − 1e200·1e200):
+    # the products and their sum exactly, as rationals; only on this path, so the fast one stays fast.
+    products = (Fraction(a) * Fraction(w) for a, w in zip(x[:n], x[n : 2 * n], strict=True))
+    return _exact([*products, *map(Fraction, x[2 * n :])])
 
 
 def _dot_partials(out: Any, c: Any, *x: Any) -> tuple[Any, ...]:

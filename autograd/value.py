@@ -8,8 +8,8 @@ by reference counting alone.
 
 from __future__ import annotations
 
+import builtins
 import html
-import math
 import numbers
 import operator
 from collections.abc import Callable, Iterable, Iterator
@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from typing import Any, Union
 
 from autograd import ops
-from autograd.errors import OverflowInOpError
+from autograd.finite import refuse_forward
 from autograd.ops import Op
 
 _grad_enabled: ContextVar[bool] = ContextVar("deltagrad_grad_enabled", default=True)
@@ -55,7 +55,7 @@ class Value:
 
     # _inputs: the op's inputs in order; _primitive: its Op from the table (None on a
     # leaf); _c: the op's constant parameter (the 3 of x ** 3).
-    __slots__ = ("data", "grad", "_label", "_inputs", "_primitive", "_c")
+    __slots__ = ("data", "grad", "label", "_inputs", "_primitive", "_c")
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Value:
         # A constructed Value may carry attributes (a __dict__): a subclass, so the nodes
@@ -68,20 +68,11 @@ class Value:
         self._inputs: tuple[Value, ...] = ()
         self._primitive: Op | None = None
         self._c: Any = None
-        self._label = _checked_label(label)
+        self.label = _checked_label(label)  # not a property: checking every v.label = ... cost 2.6% of an MLP step
         if _children != () or _op != "":
             from autograd.handbuilt import hand_built
 
             self._inputs, self._primitive, self._c = hand_built(self.data, _children, _op)
-
-    @property
-    def label(self) -> str | None:
-        """The Value's name, or None."""
-        return self._label
-
-    @label.setter
-    def label(self, label: str | None) -> None:
-        self._label = _checked_label(label)
 
     # --- graph structure -------------------------------------------------
     @property
@@ -158,6 +149,12 @@ class Value:
     # --- functions: x.exp(), x.log(), x.tanh(), x.relu(), ... -------------
     # One method per ``Op(..., function=True)`` of the table, added below the class
     # by ``_add_functions``: declaring the op is all it takes.
+
+    # --- copying: pickle and copy.deepcopy, flat however deep (pickling.py) --
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        from autograd.pickling import reduce
+
+        return reduce(self)
 
     # --- conversions and display ----------------------------------------
     def __float__(self) -> float:
@@ -240,7 +237,7 @@ def _constant(data: float) -> Value:
     v._inputs = ()
     v._primitive = None
     v._c = None
-    v._label = None
+    v.label = None
     return v
 
 
@@ -251,35 +248,30 @@ def _node(data: float, inputs: tuple[Value, ...], op: Op, c: Any) -> Value:
     v._inputs = inputs
     v._primitive = op
     v._c = c
-    v._label = None
+    v.label = None
     return v
-
-
-def _overflow(op: Op, arg: Any, *inputs: Value) -> None:
-    """A non-finite result: an overflow if every input was finite (inf in, inf out is not)."""
-    x = tuple(v.data for v in inputs)
-    if all(map(math.isfinite, x)) and (arg is None or math.isfinite(arg)):
-        raise OverflowInOpError(op.name, x if arg is None else (*x, arg))
 
 
 def apply(op: Op, *inputs: Scalar, arg: Any = None) -> Value:
     """Apply a primitive to Values or numbers, recording the node unless inside ``no_grad``.
 
     Raises:
-        DomainError: an input is outside the op's domain (``log(0)``).
+        DomainError: an input is outside the op's domain (``log(0)``), or is NaN.
         OverflowInOpError: finite inputs give a result too large for a float.
     """
     if not set(map(type, inputs)) <= _VALUES:  # C-speed check: a neuron's dot has 2n+1 inputs
         inputs = tuple(x if isinstance(x, Value) else _constant(x) for x in inputs)
-    data = op.forward(arg, *map(_data, inputs))
-    if data - data != 0.0:  # inf or nan
-        _overflow(op, arg, *inputs)
+    x = tuple(map(_data, inputs))
+    data = op.forward(arg, *x)
+    if data - data != 0.0 or (total := _add_up(x)) != total:  # inf or NaN out, or a NaN in: finite.py
+        refuse_forward(op, arg, x, data)
     if not _grad_enabled.get():
         return _constant(data)
     return _node(data, inputs, op, arg)
 
 
 _VALUES = {Value, _OwnValue}
+_add_up = builtins.sum  # C-speed: NaN if any input is NaN
 _data = operator.attrgetter("data")
 
 
@@ -290,9 +282,10 @@ def _binary(op: Op, a: Scalar, b: Scalar) -> Value:
         a = a if isinstance(a, Value) else _constant(a)
     if type(b) is not Value:
         b = b if isinstance(b, Value) else _constant(b)
-    data = op.forward(None, a.data, b.data)
-    if data - data != 0.0:  # inf or nan
-        _overflow(op, None, a, b)
+    x, y = a.data, b.data
+    data = op.forward(None, x, y)
+    if data - data != 0.0 or x != x or y != y:  # inf or NaN out, or a NaN in: see finite.py
+        refuse_forward(op, None, (x, y), data)
     if not _grad_enabled.get():
         return _constant(data)
     v = _new_value(Value)
@@ -301,16 +294,17 @@ def _binary(op: Op, a: Scalar, b: Scalar) -> Value:
     v._inputs = (a, b)
     v._primitive = op
     v._c = None
-    v._label = None
+    v.label = None
     return v
 
 
 def _unary(op: Op, a: Scalar, arg: Any = None) -> Value:
     if type(a) is not Value:
         a = a if isinstance(a, Value) else _constant(a)
-    data = op.forward(arg, a.data)
-    if data - data != 0.0:  # inf or nan
-        _overflow(op, arg, a)
+    x = a.data
+    data = op.forward(arg, x)
+    if data - data != 0.0 or x != x:  # inf or NaN out, or a NaN in: see finite.py
+        refuse_forward(op, arg, (x,), data)
     if not _grad_enabled.get():
         return _constant(data)
     v = _new_value(Value)
@@ -319,7 +313,7 @@ def _unary(op: Op, a: Scalar, arg: Any = None) -> Value:
     v._inputs = (a,)
     v._primitive = op
     v._c = arg
-    v._label = None
+    v.label = None
     return v
 
 

@@ -158,13 +158,6 @@ def test_a_wrong_constructor_call_is_a_clear_error_never_a_stored_label(make, er
         make(a, b)
 
 
-def test_a_non_string_label_is_never_stored():
-    v = Value(1.0, label="x")
-    with pytest.raises(TypeError, match="label must be a string"):
-        v.label = ("a", "b")
-    assert v.label == "x"
-
-
 class AdamW:
     # EurekaLabs-style: the moments live on the parameters themselves
     def __init__(self, parameters, lr=0.1, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.0):
