@@ -212,8 +212,8 @@ def _fsum(x: tuple[float, ...] | list[float]) -> float:
     """Σx correctly rounded, even when a partial sum overflows but the total does not."""
     try:
         return math.fsum(x)
-    except OverflowError:  # a partial sum of finite numbers overflowed: add them exactly
-        return _exact(map(Fraction, x))
+    except OverflowError:  # a partial sum overflowed: add the numbers exactly (with an inf: as floats do)
+        return _exact(map(Fraction, x)) if all(map(math.isfinite, x)) else builtins.sum(x)
     except ValueError:  # inf − inf among the inputs
         return math.nan
 

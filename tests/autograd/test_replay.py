@@ -35,7 +35,7 @@ def assert_close(got: np.ndarray, want: np.ndarray, what: str, magnitude: float 
 
 
 def eager(build, rows: np.ndarray, parameters: list[Value]) -> tuple[np.ndarray, np.ndarray, float]:
-    """Each row's loss from its own eager graph, Σ_rows ∂loss/∂p for each parameter, and the largest |value| computed."""
+    """Each row's loss from its own eager graph, Σ_rows ∂loss/∂p per parameter, and the largest |value| computed."""
     for p in parameters:
         p.grad = 0.0
     losses, magnitude = [], 0.0
