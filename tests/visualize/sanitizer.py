@@ -4,8 +4,9 @@ JupyterLab and Notebook 7 pass an untrusted output's ``text/html`` through
 ``@jupyterlab/apputils``' ``Sanitizer``: sanitize-html with an allow-list of
 tags, of attributes per tag, of CSS properties (each value matched by a
 pattern), of URL schemes for ``href``/``cite``, ``id`` turned into
-``data-jupyter-id``, links given ``rel=nofollow`` and inputs ``disabled``, disallowed tags discarded *keeping their text*, and
-``script``/``style``/``textarea``/``option`` dropped with their content.
+``data-jupyter-id``, links given ``rel=nofollow`` and inputs ``disabled``,
+disallowed tags discarded *keeping their text*, and ``script``/``style``/
+``textarea``/``option`` dropped with their content.
 
 ``emulate`` applies exactly those rules, read from
 ``jupyterlab_sanitizer_rules.json`` (dumped from the installed JupyterLab 4.6.6

@@ -25,7 +25,7 @@ from visualize.html import figure_html, inline_svg, player_html
 SVG = (
     '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<svg width="968pt" height="300pt" '
     'viewBox="0.00 0.00 968.00 300.00" xmlns="http://www.w3.org/2000/svg"><g id="graph0" class="graph">'
-    "<title>deltagrad</title><g id=\"node1\" class=\"node\"><title>v0</title><text>a⁽¹⁾₁ = 0.5</text></g></g></svg>"
+    '<title>deltagrad</title><g id="node1" class="node"><title>v0</title><text>a⁽¹⁾₁ = 0.5</text></g></g></svg>'
 )
 
 
