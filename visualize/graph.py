@@ -248,7 +248,10 @@ class GraphPicture:
             )
             nodes.append((f"v{k}", attrs, place))
             if v.op is not None:
-                nodes.append((f"op{k}", op_node(v, self.style, active=active), place))
+                op = op_node(v, self.style, active=active)
+                if self.clustered:
+                    op["ordering"] = "in"  # its inputs top to bottom in their order: w⁽ˡ⁾₁ⱼ, w⁽ˡ⁾₂ⱼ, …, b⁽ˡ⁾ⱼ
+                nodes.append((f"op{k}", op, place))
         edges = []
         for k, v in enumerate(self.order):
             if v.op is None:
@@ -258,13 +261,16 @@ class GraphPicture:
             for i, p in enumerate(v.parents):
                 active = v is frame.active
                 attrs = input_edge(v, i, self.local[v][i], grad, self.style, active=active, placeholder=placeholder)
+                if self.clustered and self.where.get(p, ())[:1] != self.where.get(v, ())[:1]:
+                    attrs = {**attrs, "minlen": "2"}  # into another layer: a rank apart, layers side by side
                 edges.append((f"v{self.index[p]}", f"op{k}", attrs))
         return nodes, edges
 
     def emit(self, nodes: list, edges: list, *, rankdir: str = "LR", title: str | None = None) -> Drawing:
         g = new_digraph(rankdir, title)
         add_nodes(g, nodes, self.clustered)
-        for tail, head, attrs in edges:
+        flip = self.clustered and rankdir in ("LR", "RL")  # dot orders an ``ordering=in`` node's inputs bottom-up there
+        for tail, head, attrs in reversed(edges) if flip else edges:
             g.edge(tail, head, **attrs)
         return g
 

@@ -48,6 +48,7 @@ ZOOM_SCRIPT = """(function () {
     box.setAttribute("data-zoom", "on");
     var img = box.querySelector("img.deltagrad-svg"), svg = img ? inline(img) : box.querySelector("svg");
     if (!svg || box.hasAttribute("data-still")) return;
+    if (box.clientWidth && svg.width.baseVal.value <= box.clientWidth + 1) return;  // it fits: nothing to zoom
     var vb = svg.viewBox.baseVal, home = [vb.x, vb.y, vb.width, vb.height];
     function set(x, y, w, h) { svg.setAttribute("viewBox", [x, y, w, h].join(" ")); }
     function zoom(f, cx, cy) {

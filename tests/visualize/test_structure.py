@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from autograd import Value, topological_order
@@ -146,3 +148,32 @@ def test_a_graph_past_max_nodes_is_refused_with_its_size_and_the_ways_to_see_it(
 def test_max_nodes_applies_to_the_collapsed_view_too() -> None:
     with pytest.raises(GraphTooLargeError):
         draw(mlp_loss([2, 3, 1]), collapse=True, max_nodes=3)
+
+
+def _box(g) -> tuple[float, float, float, float]:
+    """x_min, x_max, y_min, y_max of a group's polygon/path points (Graphviz writes absolute points)."""
+    numbers = []
+    for shape in g.iter():
+        text = shape.get("points") or shape.get("d") or ""
+        numbers += [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", text)]
+    xs, ys = numbers[0::2], numbers[1::2]
+    return min(xs), max(xs), min(ys), max(ys)
+
+
+@needs_dot
+def test_the_full_view_draws_layers_as_columns_and_inputs_in_index_order() -> None:
+    loss = mlp_loss([2, 3, 2])
+    root = parse_svg(to_svg(loss))
+    clusters = svg_groups(root, "cluster")
+    layer1, layer2 = _box(clusters["cluster_layer1"]), _box(clusters["cluster_layer2"])
+    assert layer1[1] < layer2[0], "layer 2 starts right of where layer 1 ends (columns, not stacked)"
+    nodes = svg_groups(root, "node")
+    name = {v.label: f"v{k}" for k, v in enumerate(topological_order(loss)) if v.label}
+    for layer, n_in, n_out in ((1, 2, 3), (2, 3, 2)):
+        tops = []
+        for j in range(1, n_out + 1):
+            inputs = [f"w^({layer})_{i}{j}" for i in range(1, n_in + 1)] + [f"b^({layer})_{j}"]
+            ys = [_box(nodes[name[label]])[2] for label in inputs]
+            assert ys == sorted(ys), f"neuron {j} of layer {layer}: its inputs top to bottom in index order, b last"
+            tops.append(ys[0])
+        assert tops == sorted(tops), f"layer {layer}: neurons 1…{n_out} top to bottom"
