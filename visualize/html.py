@@ -151,6 +151,9 @@ PLAYER_SCRIPT = """(function () {
   document.querySelectorAll("div.deltagrad-player:not([data-ready])").forEach(function (box) {
     box.setAttribute("data-ready", "on");
     box.querySelectorAll(":scope > div.deltagrad-static-note").forEach(function (note) { note.remove(); });
+    box.querySelectorAll(":scope > div.deltagrad-frame > div.deltagrad-caption").forEach(function (c) {
+      c.style.display = "none";  // the bar shows the current one
+    });
     var frames = box.querySelectorAll(":scope > div.deltagrad-frame"), n = frames.length, at = 0, timer = null;
     var bar = document.createElement("div"); bar.className = "deltagrad-controls";
     function button(text, title, act) {
@@ -166,7 +169,8 @@ PLAYER_SCRIPT = """(function () {
     function show(k) {
       at = Math.max(0, Math.min(n - 1, k)); slider.value = at;
       frames.forEach(function (f, i) { f.style.display = i === at ? "" : "none"; });
-      where.textContent = " step " + at + " of " + (n - 1);
+      var caption = frames[at].querySelector(":scope > div.deltagrad-caption");
+      where.textContent = caption ? caption.textContent : " step " + at + " of " + (n - 1);
     }
     function start() {
       if (at === n - 1) show(0);
@@ -199,7 +203,7 @@ def player_html(svgs: list[str], captions: list[str]) -> str:
         for k, (svg, caption) in enumerate(zip(svgs, captions, strict=True))
     )
     note = (
-        f'<div class="deltagrad-static-note" style="{NOTE}">Shown: the first and the last of the {last} steps. '
+        f'<div class="deltagrad-static-note" style="{NOTE}">Shown: step 0 and step {last}, the first and the last. '
         "The player that steps through them all needs scripts, which this notebook does not run until "
         "you run the cell (or trust the notebook).</div>"
     )

@@ -104,6 +104,13 @@ def test_the_step_through_plays_and_keeps_its_nodes_in_place(browser, tmp_path: 
         "return [...document.querySelectorAll('div.deltagrad-frame')].map(f => f.style.display !== 'none')"
     )
     assert shown.index(True) == 1
+    bar = browser.execute_script("return document.querySelector('div.deltagrad-controls span').textContent")
+    assert bar.startswith("step 1 of 3: L passes its grad"), bar
+    assert browser.execute_script("return document.querySelectorAll('div.deltagrad-static-note').length") == 0
+    captions = browser.execute_script(
+        "return [...document.querySelectorAll('div.deltagrad-caption')].map(c => c.offsetHeight)"
+    )
+    assert captions and not any(captions), "the bar shows the caption; the frames' own (for no scripts) hide"
     _check_figures(browser)
     _check_frames(browser)
 
@@ -158,4 +165,4 @@ def test_what_an_untrusted_notebook_shows_fits_the_page(browser, tmp_path: Path)
     for p in shown:
         assert p["right"] <= p["page"] + 1, f"a picture overflows the page: {p}"
     assert shown[0]["natural"] > shown[0]["width"], "the big graph is shrunk to the page, not clipped"
-    assert "the first and the last of" in text_of(clean)
+    assert "the first and the last" in text_of(clean)

@@ -118,7 +118,7 @@ def test_the_player_without_scripts_shows_its_first_and_last_frames_and_says_why
     frames = [dict(e[2]) for e in events if e[0] == "start" and dict(e[2]).get("class") == "deltagrad-frame"]
     assert [f.get("style") for f in frames] == [None, "display:none", "display:none", "display:none", None]
     text = sanitizer.text_of(clean)
-    assert text.startswith("Shown: the first and the last of the 4 steps.") and "run the cell" in text
+    assert text.startswith("Shown: step 0 and step 4, the first and the last.") and "run the cell" in text
     assert captions[0] in text and captions[-1] in text and captions[2] in text, "every caption, hidden or not"
     assert [_decoded(i).count("<text>") for i in _images(clean)] == [1] * 5
     assert "a⁽¹⁾₁" not in text, "no frame's labels leak out as text"
