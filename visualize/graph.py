@@ -248,10 +248,7 @@ class GraphPicture:
             )
             nodes.append((f"v{k}", attrs, place))
             if v.op is not None:
-                op = op_node(v, self.style, active=active)
-                if self.clustered:
-                    op["ordering"] = "in"  # its inputs top to bottom in their order: w⁽ˡ⁾₁ⱼ, w⁽ˡ⁾₂ⱼ, …, b⁽ˡ⁾ⱼ
-                nodes.append((f"op{k}", op, place))
+                nodes.append((f"op{k}", op_node(v, self.style, active=active), place))
         edges = []
         for k, v in enumerate(self.order):
             if v.op is None:
@@ -269,8 +266,7 @@ class GraphPicture:
     def emit(self, nodes: list, edges: list, *, rankdir: str = "LR", title: str | None = None) -> Drawing:
         g = new_digraph(rankdir, title)
         add_nodes(g, nodes, self.clustered)
-        flip = self.clustered and rankdir in ("LR", "RL")  # dot orders an ``ordering=in`` node's inputs bottom-up there
-        for tail, head, attrs in reversed(edges) if flip else edges:
+        for tail, head, attrs in edges:
             g.edge(tail, head, **attrs)
         return g
 
