@@ -171,6 +171,7 @@ PLAYER_SCRIPT = """(function () {
       frames.forEach(function (f, i) { f.style.display = i === at ? "" : "none"; });
       var caption = frames[at].querySelector(":scope > div.deltagrad-caption");
       where.textContent = caption ? caption.textContent : " step " + at + " of " + (n - 1);
+      where.title = where.textContent;
     }
     function start() {
       if (at === n - 1) show(0);
@@ -184,7 +185,8 @@ PLAYER_SCRIPT = """(function () {
 
 
 PLAYER_STYLE = (
-    "<style>div.deltagrad-controls{font:13px sans-serif;margin:4px 0}"
+    "<style>div.deltagrad-controls{font:13px sans-serif;margin:4px 0;white-space:nowrap;overflow:hidden;"
+    "text-overflow:ellipsis}"  # one line whatever the caption: the picture never moves
     "div.deltagrad-controls *{margin-right:4px;vertical-align:middle}div.deltagrad-controls input{width:260px}</style>"
 )
 

@@ -111,6 +111,21 @@ def test_the_step_through_plays_and_keeps_its_nodes_in_place(browser, tmp_path: 
         "return [...document.querySelectorAll('div.deltagrad-caption')].map(c => c.offsetHeight)"
     )
     assert captions and not any(captions), "the bar shows the caption; the frames' own (for no scripts) hide"
+    bar = "return document.querySelector('div.deltagrad-controls').getBoundingClientRect().height"
+    wide = browser.execute_script(bar)
+    browser.execute_script("document.body.style.width = '420px'")  # a narrow cell
+    tops = []
+    for _ in range(4):
+        assert browser.execute_script(bar) == wide, "the bar stays one line: a caption never pushes the picture"
+        tops.append(
+            browser.execute_script(
+                "return [...document.querySelectorAll('div.deltagrad-frame')].filter(f => f.style.display !== 'none')"
+                "[0].getBoundingClientRect().top"
+            )
+        )
+        browser.execute_script("document.querySelectorAll('div.deltagrad-controls button')[2].click()")
+    browser.execute_script("document.body.style.width = '900px'")
+    assert len(set(tops)) == 1, f"the frames move as the captions change: {tops}"
     _check_figures(browser)
     _check_frames(browser)
 
