@@ -7,6 +7,12 @@ each step. Before training, rows are built once more eagerly and compared with t
 compiled graph (``Compiled.check``): every row for a Module of the user's own (its
 graph may depend on its input: it is refused rather than trained on the wrong
 graph), two rows for an ``nn.MLP``, whose graph is the same for every input.
+
+A training step (``CompiledStep.train``) hands the replay's vectors of values and
+gradients straight to the optimizer (``Optimizer.update``), which writes ``p.data``
+back in one pass: ``p.grad`` is not written each step, only when ``fit`` hands
+control back (``leave_gradients``), with the last step's gradient as eager training
+leaves it.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import autograd
 from autograd import Value
 from nn.mlp import MLP
 from nn.module import Module
+from nn.optim import Optimizer
 
 
 def target_rows(targets: Sequence[int | float | Sequence[float]], n_outputs: int) -> np.ndarray:
@@ -36,7 +43,9 @@ def target_rows(targets: Sequence[int | float | Sequence[float]], n_outputs: int
 class CompiledStep:
     """``step(rows, seed)``: Σ loss over the rows, ``seed · ∂/∂p`` added to ``p.grad``, each row's outputs."""
 
-    def __init__(self, model: Module, loss: Callable, X: np.ndarray, T: np.ndarray) -> None:
+    def __init__(
+        self, model: Module, loss: Callable, X: np.ndarray, T: np.ndarray, parameters: Sequence[Value] | None = None
+    ) -> None:
         self.n_inputs = X.shape[1]
         self.batch = np.hstack([X, T])
 
@@ -51,10 +60,40 @@ class CompiledStep:
         # nn.MLP's graph is the same for every input (relu is an op; every loss is branch-free): two rows
         # show the build is deterministic. Any other Module may branch on its input: every row is checked.
         self.replay.check(self.batch[:2] if type(model) is MLP else self.batch, build)
+        # the optimizer's parameters (the model's) as entries of the replay's θ: the same order for an nn.MLP
+        self.parameters = list(model.parameters() if parameters is None else parameters)
+        position = {id(p): j for j, p in enumerate(self.replay.parameters)}
+        same = list(map(id, self.parameters)) == list(map(id, self.replay.parameters))
+        self._order = None if same else np.array([position.get(id(p), -1) for p in self.parameters])
+        self._last_gradient: np.ndarray | None = None
+
+    def _rows(self, rows: Sequence[int]) -> np.ndarray:
+        if isinstance(rows, range) and rows.step == 1:  # a whole batch in order: a view, no copy
+            return self.batch[rows.start : rows.stop]
+        return self.batch[np.asarray(rows)]
 
     def __call__(self, rows: Sequence[int], seed: float) -> tuple[float, np.ndarray]:
-        total, z = self.replay(self.batch[np.asarray(rows)], seed=seed, values=self.outputs)
+        """Σ loss over the rows, ``seed · ∂/∂p`` added to every ``p.grad``, and each row's outputs."""
+        total, z = self.replay(self._rows(rows), seed=seed, values=self.outputs)
         return total, z
+
+    def train(self, rows: Sequence[int], seed: float, optimizer: Optimizer) -> tuple[float, np.ndarray]:
+        """One step of ``optimizer`` on ``seed · Σ`` loss over the rows; returns Σ loss and each row's outputs."""
+        total, theta, grads, z = self.replay.gradient(self._rows(rows), seed=seed, values=self.outputs)
+        if self._order is None:
+            data, gradient = theta, grads
+        else:  # a parameter the graph does not use has gradient 0
+            data = np.fromiter([p.data for p in self.parameters], float, len(self.parameters))
+            gradient = np.append(grads, 0.0)[self._order]
+        optimizer.update(data, gradient)
+        self._last_gradient = gradient
+        return total, z
+
+    def leave_gradients(self) -> None:
+        """Set every ``p.grad`` to the last ``train`` step's gradient, as eager training leaves them."""
+        if self._last_gradient is not None:
+            for p, g in zip(self.parameters, self._last_gradient.tolist(), strict=True):
+                p.grad = g
 
     @staticmethod
     def predicted(z: np.ndarray) -> np.ndarray:

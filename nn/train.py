@@ -194,7 +194,7 @@ def fit(
             )
         from nn.compiled import CompiledStep, target_rows
 
-        step = CompiledStep(model, loss_fn, np.array(rows), target_rows(targets, n_outputs))
+        step = CompiledStep(model, loss_fn, np.array(rows), target_rows(targets, n_outputs), opt.parameters)
         label_array = np.array(labels)
 
     rng = np.random.default_rng(seed)
@@ -209,11 +209,14 @@ def fit(
         for start in range(0, len(rows), batch_size):
             batch = order[start : start + batch_size]
             if step is not None:  # one replay of the compiled graph for the whole batch
-                opt.zero_grad()
-                total, z = step(batch, 1.0 if reduction == "sum" else 1.0 / len(batch))
-                if l2:
+                seed = 1.0 if reduction == "sum" else 1.0 / len(batch)
+                if l2:  # the penalty's gradient, eagerly, on top of the replay's in p.grad
+                    opt.zero_grad()
+                    total, z = step(batch, seed)
                     l2_penalty(opt.parameters, l2).backward()
-                opt.step()
+                    opt.step()
+                else:  # the replay's gradient vector goes straight to the optimizer
+                    total, z = step.train(batch, seed, opt)
                 history.steps += 1
                 total_loss += total
                 correct += int(np.sum(CompiledStep.predicted(z) == label_array[np.asarray(batch)]))
@@ -231,6 +234,8 @@ def fit(
             opt.step()
             history.steps += 1
             total_loss += math.fsum(v.data for v in losses)
+        if step is not None:
+            step.leave_gradients()
         history.loss.append(total_loss / len(rows))
         history.accuracy.append(correct / len(rows))
         bar.set_postfix(loss=f"{history.loss[-1]:.4g}", accuracy=f"{history.accuracy[-1]:.1%}")

@@ -147,7 +147,7 @@ def test_a_step_that_would_leave_inf_or_nan_raises_and_changes_nothing(make, dat
         opt.step()
     assert [p.data for p in ps] == data
     if isinstance(opt, Adam):
-        assert opt.t == 0 and opt._m == [0.0, 0.0] and opt._v == [0.0, 0.0]
+        assert opt.t == 0 and opt._m.tolist() == [0.0, 0.0] and opt._v.tolist() == [0.0, 0.0]
     if isinstance(opt, SGD):
         assert opt._velocity is None
 
