@@ -135,12 +135,13 @@ def test_compiled_fit_is_the_eager_run(loss, n_outputs, reduction, batch_size, l
         model = MLP(2, [6, 5, n_outputs], activation="tanh", seed=1)
         history = fit(model, X, y, loss=loss, optimizer="adam", lr=0.05, epochs=3, batch_size=batch_size,
                       reduction=reduction, l2=l2, seed=4, progress=False, compile=compiled)  # fmt: skip
-        return history, np.array([p.data for p in model.parameters()])
+        return history, np.array([p.data for p in model.parameters()]), np.array([p.grad for p in model.parameters()])
 
-    (eager_history, eager_weights), (history, weights) = run(False), run(True)
+    (eager_history, eager_weights, eager_grads), (history, weights, grads) = run(False), run(True)
     assert history.accuracy == eager_history.accuracy and history.steps == eager_history.steps
     np.testing.assert_allclose(history.loss, eager_history.loss, rtol=1e-12)
     np.testing.assert_allclose(weights, eager_weights, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(grads, eager_grads, rtol=1e-9, atol=1e-13)  # p.grad: the last step's, as eager
 
 
 def test_compiled_fit_refuses_a_module_whose_graph_depends_on_its_input():
