@@ -26,12 +26,13 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ops
+from autograd import arrays, ops
 from autograd.backward import topological_order
 from autograd.ops import Op
 from autograd.value import Value
 
 Index = slice | np.ndarray
+EACH = object()  # a group key's constant when the nodes' constants may differ (``arrays.PER_NODE_CONSTANT``)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Into:
     kind: str
     index: Index
     mode: str
+    over_nodes: bool = False  # one row that every node of the group reads: sum the nodes' contributions
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,8 @@ def plan(loss: Value, inputs: Sequence[Value]) -> Plan:
         n = len(kinds) // 2
         layer = v.op is ops.DOT and n > 0 and set(kinds[:n]) == {"v"} and set(kinds[n:]) == {"t"}
         shared = tuple(id(alias.get(id(p), p)) for p in v.parents[:n]) if layer else None
-        groups.setdefault((level[id(v)], id(v.op), v.arg, kinds, shared), []).append(v)
+        arg = EACH if v.op.on_arrays in arrays.PER_NODE_CONSTANT and type(v.arg) is int else v.arg
+        groups.setdefault((level[id(v)], id(v.op), arg, kinds, shared), []).append(v)
     keys = sorted(groups, key=lambda k: k[0])  # stable: first appearance within a level
 
     # θ's order: each layer's neurons in turn, each its w_1 … w_n then b: [W | b] row by row is a slice
@@ -219,11 +222,17 @@ def _step(
         return MatmulStep(a, ones, w, (len(nodes), n), bool(arity % 2), out, None, None)  # type: ignore[arg-type]
     columns = [[place(v.parents[i]) for v in nodes] for i in range(arity)]
     operands = [
-        (col[0][0], _index([r for _, r in col]) if col[0][0] == "v" else np.array([r for _, r in col], dtype=np.intp))
+        (col[0][0], _rows([r for _, r in col]) if col[0][0] == "v" else np.array([r for _, r in col], dtype=np.intp))
         for col in columns
     ]
-    op = first.op
-    return OpStep(op, first.arg, op.on_arrays or op.forward, out, operands, [])
+    op, args = first.op, [v.arg for v in nodes]
+    arg = np.array(args, dtype=np.intp)[:, None] if len(set(args)) > 1 else first.arg  # one per node: (k, 1)
+    return OpStep(op, arg, op.on_arrays or op.forward, out, operands, [])
+
+
+def _rows(rows: list[int]) -> Index:
+    """The rows an operand reads, one per node: one row (a view that broadcasts) when every node reads it."""
+    return slice(rows[0], rows[0] + 1) if len(set(rows)) == 1 else _index(rows)
 
 
 def _with_gradients(step: Any, into: Callable[[str, list[int]], Into], n_input_rows: int) -> Any:
@@ -233,8 +242,14 @@ def _with_gradients(step: Any, into: Callable[[str, list[int]], Into], n_input_r
         a = _positions(step.a)
         into_a = None if max(a) < n_input_rows else into("v", a)
         return MatmulStep(step.a, step.ones, step.w, step.shape, step.bias, step.out, into_a, into_w)
-    targets = [
-        None if kind == "v" and max(_positions(index)) < n_input_rows else into(kind, _positions(index))
-        for kind, index in step.operands
-    ]
+    k = step.out.stop - step.out.start
+    targets = []
+    for kind, index in step.operands:
+        rows = _positions(index)
+        if kind == "v" and max(rows) < n_input_rows:
+            targets.append(None)
+            continue
+        target = into(kind, rows)
+        shared = kind == "v" and len(rows) == 1 and k > 1
+        targets.append(Into(target.kind, target.index, target.mode, over_nodes=True) if shared else target)
     return OpStep(step.op, step.arg, step.forward, step.out, step.operands, targets)

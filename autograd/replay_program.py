@@ -90,10 +90,11 @@ class Program:
         return buffer[:, None]  # the same for every row: broadcast along the batch
 
     def _put(self, into: Into, over_rows: bool) -> Callable[[np.ndarray, Any], None]:
-        """``put(g, d)``: add ``g · d`` (summed over the rows first, for θ) to ``into``'s places."""
+        """``put(g, d)``: add ``g · d`` (summed over the rows first, for θ; over the nodes for a row they all
+        read) to ``into``'s places."""
         table = self.G if into.kind == "v" else self.dtheta
-        index, mode = into.index, into.mode
-        if isinstance(index, slice) and mode == "set":
+        index, mode, over_nodes = into.index, into.mode, into.over_nodes
+        if isinstance(index, slice) and mode == "set" and not over_nodes:
             view = table[index]
             if over_rows:
                 return lambda g, d: np.sum(_times(g, d), axis=1, out=view)
@@ -103,6 +104,8 @@ class Program:
             c = _times(g, d)
             if over_rows:
                 c = c.sum(axis=1)
+            elif over_nodes:
+                c = np.broadcast_to(c, g.shape).sum(axis=0, keepdims=True)
             if mode == "set":
                 table[index] = c
             elif mode == "add":
@@ -117,8 +120,7 @@ class Program:
         xs = [self._gather(kind, index, n, fills) for kind, index in step.operands]
         out, g = self.V[step.out], self.G[step.out]
         forward, partials, arg, name = step.forward, step.op.partials, step.arg, step.op.name
-        targets = enumerate(zip(step.into, step.operands, strict=True))
-        puts = [(i, self._put(into, kind == "t")) for i, (into, (kind, _)) in targets if into is not None]
+        puts = self._puts(step)
 
         def run_forward() -> None:
             for fill in fills:
@@ -130,10 +132,49 @@ class Program:
                 local = partials(out, arg, *xs)
             except (ArithmeticError, ValueError) as exc:
                 raise BackwardError(f"the local derivative of {name} failed in a compiled replay: {exc}") from exc
-            for i, put in puts:
-                put(g, local[i])
+            for i, j, put in puts:
+                put(g, local[i] if j is None else local[i:j])
 
         return run_forward, run_backward, xs
+
+    def _puts(self, step: OpStep) -> list[tuple[int, int | None, Callable[[np.ndarray, Any], None]]]:
+        """``(i, None, put)`` for operand i's ``∂``, or ``(i, j, put)`` for operands i … j−1 whose places are
+        consecutive blocks of rows of G, written (or added) at once: a loss over many outputs reads each once."""
+        puts: list[tuple[int, int | None, Callable[[np.ndarray, Any], None]]] = []
+        i, intos = 0, step.into
+        while i < len(intos):
+            j = i + 1
+            while j < len(intos) and _continues(intos[j - 1], intos[j]):
+                j += 1
+            if j - i > 1:
+                puts.append((i, j, self._block(intos[i:j])))
+            elif intos[i] is not None:
+                puts.append((i, None, self._put(intos[i], step.operands[i][0] == "t")))
+            i = j
+        return puts
+
+    def _block(self, intos: list[Into]) -> Callable[[np.ndarray, Any], None]:
+        """``put(g, ds)`` for operands whose places are blocks of rows of G one after another (``_continues``)."""
+        first, last = intos[0].index, intos[-1].index
+        height, count, over_nodes = first.stop - first.start, len(intos), intos[0].over_nodes
+        view = self.G[first.start : last.stop].reshape(count, height, -1)
+        add = intos[0].mode == "add"
+
+        def put(g: np.ndarray, ds: Any) -> None:
+            if isinstance(ds, np.ndarray):  # every partial at once (axis 0: the operand)
+                c = ds * g
+            elif all(type(d) is float and d == 1.0 for d in ds):
+                c = g
+            else:
+                c = np.stack([np.broadcast_to(_times(g, d), g.shape) for d in ds])
+            if over_nodes:
+                c = np.broadcast_to(c, (count, *g.shape)).sum(axis=1, keepdims=True)
+            if add:
+                np.add(view, c, out=view)
+            else:
+                np.copyto(view, c)
+
+        return put
 
     def _matmul(self, step: MatmulStep, n: int) -> tuple[Run, Run, list[np.ndarray]]:
         """``Z = [W | b] @ [A; 1]``; backward ``∂[W | b] = G_Z [A; 1]ᵀ`` and ``∂A = Wᵀ G_Z``."""
@@ -201,4 +242,16 @@ class Program:
             if bad.any():
                 at = np.unravel_index(int(np.argmax(bad)), bad.shape)
                 shown = tuple(float(np.broadcast_to(x, out.shape)[at]) for x in xs)
-                raise OverflowInOpError(step.op.name, shown if step.arg is None else (*shown, step.arg))
+                arg = step.arg[at[0], 0].item() if isinstance(step.arg, np.ndarray) else step.arg
+                raise OverflowInOpError(step.op.name, shown if arg is None else (*shown, arg))
+
+
+def _continues(before: Into | None, into: Into | None) -> bool:
+    """Do ``into``'s rows of G come right after ``before``'s, as rows of the same height and the same kind of put?"""
+    if before is None or into is None or before.kind != "v" or into.kind != "v":
+        return False
+    a, b = before.index, into.index
+    return (
+        isinstance(a, slice) and isinstance(b, slice) and b.start == a.stop and b.stop - b.start == a.stop - a.start
+        and before.mode == into.mode != "add_at" and before.over_nodes == into.over_nodes
+    )  # fmt: skip
