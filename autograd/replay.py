@@ -60,7 +60,7 @@ class Compiled:
         every parameter's ``.grad``), or with ``backward=False`` the loss of each row. With
         ``values=[nodes]`` it also returns those nodes' values, one column per node.
         """
-        result, grads, shown = self._run(batch, backward, seed, values)
+        result, grads, shown, _ = self._run(batch, backward, seed, values)
         if grads is not None:
             ps = self.parameters
             grads += np.fromiter([p.grad for p in ps], float, len(ps))
@@ -69,13 +69,22 @@ class Compiled:
         return result if values is None else (result, shown)
 
     def gradient(
-        self, batch: Any, seed: float = 1.0, values: Sequence[Value] | None = None
+        self,
+        batch: Any,
+        seed: float = 1.0,
+        values: Sequence[Value] | None = None,
+        theta: np.ndarray | None = None,
     ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray | None]:
         """``(Σ loss, θ, seed · Σ_rows ∂loss/∂θ, values)`` as ``f(batch)`` computes them, without touching
-        ``p.grad``: θ is the parameters' values (``self.parameters``' order) and the gradient is in that order
-        too, so an optimizer can update the vector in one go (``Optimizer.update``)."""
-        total, grads, shown = self._run(batch, True, seed, values)
-        return total, self._theta, grads, shown
+        ``p.grad``: θ is the parameters' values (``self.parameters``' order; read from ``p.data``, unless given
+        as ``theta``) and the gradient is in that order too, so an optimizer can update the vector in one go
+        (``Optimizer.update``)."""
+        if theta is not None:
+            theta = np.asarray(theta, dtype=np.float64)
+            if theta.shape != (len(self.parameters),):
+                raise ValueError(f"theta must hold the {len(self.parameters)} parameters' values, got {theta.shape}")
+        total, grads, shown, theta = self._run(batch, True, seed, values, theta)
+        return total, theta, grads, shown
 
     def check(self, batch: Any, build: Callable[[list[Value]], Value]) -> None:
         """Raise CompileError if ``build`` (the code that made the loss) makes another graph for any row."""
@@ -114,14 +123,15 @@ class Compiled:
         return program
 
     def _run(
-        self, batch: Any, backward: bool, seed: float, values: Sequence[Value] | None
-    ) -> tuple[Any, np.ndarray | None, np.ndarray | None]:
-        """(Σ loss or each row's loss, a fresh array of θ's gradient or None, the values asked for or None)."""
+        self, batch: Any, backward: bool, seed: float, values: Sequence[Value] | None, theta: np.ndarray | None = None
+    ) -> tuple[Any, np.ndarray | None, np.ndarray | None, np.ndarray]:
+        """(Σ loss or each row's loss, a fresh array of θ's gradient or None, the values asked for or None, θ)."""
         X = self._batch(batch)
         if backward and (isinstance(seed, bool) or not isinstance(seed, int | float) or not math.isfinite(seed)):
             raise ValueError(f"seed must be a finite number, got {seed!r}")
         ps = self.parameters
-        theta = self._theta = np.fromiter([p.data for p in ps], float, len(ps))
+        if theta is None:
+            theta = np.fromiter([p.data for p in ps], float, len(ps))
         with self._lock, np.errstate(all="ignore"):  # overflow is found and named, not warned about
             program = self._program(X.shape[0])
             np.copyto(program.theta, theta)
@@ -139,7 +149,7 @@ class Compiled:
             else:
                 result = program.losses.copy()
             shown = None if values is None else self._values(program, values)
-        return result, grads, shown
+        return result, grads, shown, theta
 
     def _values(self, program: Program, nodes: Sequence[Value]) -> np.ndarray:
         places = [self._plan.place_of(v) for v in nodes]

@@ -140,8 +140,9 @@ def _deltagrad_compiled_step(X: list[list[float]], y: list[float]) -> Callable[[
     optimizer = SGD(model, lr=LEARNING_RATE)
     rows = range(len(X))
 
-    def step() -> float:
+    def step() -> float:  # one step is one epoch of fit (the whole batch): it ends writing p.data and p.grad
         loss, _ = step_of.train(rows, 1.0, optimizer)
+        step_of.hand_back()
         return loss
 
     return step

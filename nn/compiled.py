@@ -9,10 +9,10 @@ graph may depend on its input: it is refused rather than trained on the wrong
 graph), two rows for an ``nn.MLP``, whose graph is the same for every input.
 
 A training step (``CompiledStep.train``) hands the replay's vectors of values and
-gradients straight to the optimizer (``Optimizer.update``), which writes ``p.data``
-back in one pass: ``p.grad`` is not written each step, only when ``fit`` hands
-control back (``leave_gradients``), with the last step's gradient as eager training
-leaves it.
+gradients straight to the optimizer (``Optimizer.update``) and keeps the new values
+as the next step's θ: ``p.data`` and ``p.grad`` are written once, when ``fit`` hands
+control back (``hand_back``: before a callback, at the end, on an error), with what
+eager training leaves there.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ class CompiledStep:
         same = list(map(id, self.parameters)) == list(map(id, self.replay.parameters))
         self._order = None if same else np.array([position.get(id(p), -1) for p in self.parameters])
         self._last_gradient: np.ndarray | None = None
+        self._theta: np.ndarray | None = None  # the parameters' values, kept between hand_back() calls
 
     def _rows(self, rows: Sequence[int]) -> np.ndarray:
         if isinstance(rows, range) and rows.step == 1:  # a whole batch in order: a view, no copy
@@ -78,22 +79,36 @@ class CompiledStep:
         return total, z
 
     def train(self, rows: Sequence[int], seed: float, optimizer: Optimizer) -> tuple[float, np.ndarray]:
-        """One step of ``optimizer`` on ``seed · Σ`` loss over the rows; returns Σ loss and each row's outputs."""
-        total, theta, grads, z = self.replay.gradient(self._rows(rows), seed=seed, values=self.outputs)
-        if self._order is None:
-            data, gradient = theta, grads
+        """One step of ``optimizer`` on ``seed · Σ`` loss over the rows; returns Σ loss and each row's outputs.
+
+        Between ``hand_back()`` calls the parameters' values stay in a vector: ``p.data`` is read at the first
+        step and written by ``hand_back`` (when ``fit`` lets other code run: a callback, the end, an error)."""
+        if self._order is None:  # the optimizer's order is the replay's: keep θ as a vector
+            total, theta, gradient, z = self.replay.gradient(self._rows(rows), seed, self.outputs, self._theta)
+            self._last_gradient = gradient
+            self._theta = optimizer.update(theta, gradient, write=False)
         else:  # a parameter the graph does not use has gradient 0
+            total, _, grads, z = self.replay.gradient(self._rows(rows), seed, self.outputs)
             data = np.fromiter([p.data for p in self.parameters], float, len(self.parameters))
-            gradient = np.append(grads, 0.0)[self._order]
-        optimizer.update(data, gradient)
-        self._last_gradient = gradient
+            self._last_gradient = gradient = np.append(grads, 0.0)[self._order]
+            optimizer.update(data, gradient)
         return total, z
 
-    def leave_gradients(self) -> None:
-        """Set every ``p.grad`` to the last ``train`` step's gradient, as eager training leaves them."""
-        if self._last_gradient is not None:
-            for p, g in zip(self.parameters, self._last_gradient.tolist(), strict=True):
+    def hand_back(self) -> None:
+        """Write the kept values to every ``p.data``, and the last step's gradient to ``p.grad``: what eager
+        training leaves. The next ``train`` reads ``p.data`` again (a callback may have changed it)."""
+        ps, theta, gradient = self.parameters, self._theta, self._last_gradient
+        if theta is not None and gradient is not None:  # one pass for both
+            for p, x, g in zip(ps, theta.tolist(), gradient.tolist(), strict=True):
+                p.data = x
                 p.grad = g
+        elif theta is not None:
+            for p, x in zip(ps, theta.tolist(), strict=True):
+                p.data = x
+        elif gradient is not None:
+            for p, g in zip(ps, gradient.tolist(), strict=True):
+                p.grad = g
+        self._theta = self._last_gradient = None
 
     @staticmethod
     def predicted(z: np.ndarray) -> np.ndarray:

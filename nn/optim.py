@@ -86,17 +86,20 @@ class Optimizer:
         n = len(ps)
         self.update(np.fromiter([p.data for p in ps], float, n), np.fromiter([p.grad for p in ps], float, n))
 
-    def update(self, data: np.ndarray, grad: np.ndarray) -> None:
+    def update(self, data: np.ndarray, grad: np.ndarray, write: bool = True) -> np.ndarray:
         """One step from the parameters' values and gradients as vectors (``self.parameters``' order): sets every
-        ``p.data``, or raises StepError and changes nothing if any value (or moment) would be inf or nan."""
+        ``p.data`` (unless ``write=False``: a caller that keeps the vector writes it later) and returns the new
+        values, or raises StepError and changes nothing if any value (or moment) would be inf or nan."""
         with np.errstate(over="ignore", invalid="ignore"):  # found and named below
             new, state = self._new(data, grad)
         for what, values in (*state.items(), ("", new)):
             if not np.isfinite(values).all():
                 self._check(int(np.argmax(~np.isfinite(values))), data, grad, values, what)
-        for p, x in zip(self.parameters, new.tolist(), strict=True):
-            p.data = x
+        if write:
+            for p, x in zip(self.parameters, new.tolist(), strict=True):
+                p.data = x
         self._keep(state)
+        return new
 
     def _new(self, data: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """The new values, and the state (moments) to keep if the step is taken, by the names errors use."""
