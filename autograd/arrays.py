@@ -108,8 +108,11 @@ def dot(c: Any, *x: Any) -> Any:
     return total + x[-1] if len(x) % 2 else total
 
 
-def logsumexp(c: int | None, *z: Any) -> Any:
-    """``log Σ_j e^{z_j}`` (− z_c with an index c), shifted by the largest z as the float rule is."""
+def logsumexp(c: int | np.ndarray | None, *z: Any) -> Any:
+    """``log Σ_j e^{z_j}`` (− z_c with an index c), shifted by the largest z as the float rule is.
+
+    ``c`` may be one index per node, an int array of shape (k, 1) (a replay's group of ``−log p_c``
+    nodes for every class c of the same z): the result has one row per node."""
     stacked = np.stack(np.broadcast_arrays(*z))
     top = stacked.argmax(axis=0)[None]
     m = np.take_along_axis(stacked, top, 0)[0]
@@ -117,19 +120,31 @@ def logsumexp(c: int | None, *z: Any) -> Any:
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(stacked - np.where(finite, m, 0.0))
         np.put_along_axis(e, top, 0.0, 0)  # the largest term is 1: log1p of the others, as the float rule
-        base = m if c is None else m - z[c]
+        per_node = isinstance(c, np.ndarray)
+        base = m if c is None else m - (np.take_along_axis(stacked, c[None], 0)[0] if per_node else z[c])
         return np.where(finite, base + np.log1p(e.sum(axis=0)), base)
 
 
-def softmax(c: int | None, *z: Any) -> tuple[Any, ...]:
-    """``p_j − [j = c]`` for each j, from the shifted inputs (the float rule's formula)."""
+def softmax(c: int | np.ndarray | None, *z: Any) -> np.ndarray:
+    """``p_j − [j = c]`` for each j (axis 0 of the result), from the shifted inputs (the float rule's formula);
+    with one index per node (``c`` of shape (k, 1), as ``logsumexp``), shape (len(z), k, N)."""
     stacked = np.stack(np.broadcast_arrays(*z))
     e = np.exp(stacked - stacked.max(axis=0))
     total = e.sum(axis=0)
-    p = list(e / total)
-    if c is not None:  # p_c − 1 = −Σ_{j≠c} p_j, without the cancellation when p_c ≈ 1
-        p[c] = -np.concatenate([e[:c], e[c + 1 :]]).sum(axis=0) / total
-    return tuple(p)
+    p = e / total
+    if c is None:
+        return p
+    if isinstance(c, np.ndarray):  # node i's row of p_{c_i}: −Σ_{j≠c_i} e_j / total, as below
+        chosen = (np.arange(len(z))[:, None] == c[:, 0])[..., None]  # (len(z), k, 1)
+        others = np.where(chosen, 0.0, e).sum(axis=0)
+        return np.where(chosen, -others / total, p)
+    p[c] = -np.concatenate([e[:c], e[c + 1 :]]).sum(axis=0) / total  # p_c − 1 = −Σ_{j≠c} p_j: no cancellation
+    return p
+
+
+PER_NODE_CONSTANT = frozenset({logsumexp})
+"""Array forwards that take one constant per node (an int array of shape (k, 1)), as their ops' partials do
+(``neg_log_softmax``'s ``arrays.softmax``): a replay groups such nodes whatever their constants."""
 
 
 def step(a: Any) -> Any:

@@ -19,19 +19,17 @@ log-sum-exp's shift lives inside ``logsumexp`` / ``neg_log_softmax``.
 from __future__ import annotations
 
 import math
-import operator
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from autograd.errors import BackwardError, OverflowInOpError
+from autograd.errors import BackwardError
 from autograd.replay_check import CompileError, Structure
-from autograd.replay_plan import MatmulStep, Plan, plan
+from autograd.replay_plan import Plan, plan
+from autograd.replay_program import Program
 from autograd.value import Value
-
-_data = operator.attrgetter("data")
-_grad = operator.attrgetter("grad")
 
 
 class Compiled:
@@ -43,6 +41,8 @@ class Compiled:
         self._plan: Plan = plan(loss, self.inputs)
         self.parameters: list[Value] = self._plan.parameters
         """Every leaf of the graph that is not an input, in the order ``f`` reads and fills them."""
+        self._programs: dict[int, Program] = {}  # by batch size: its tables are reused from call to call
+        self._lock = threading.Lock()  # one replay at a time uses a program's tables
 
     def __repr__(self) -> str:
         p = self._plan
@@ -60,24 +60,31 @@ class Compiled:
         every parameter's ``.grad``), or with ``backward=False`` the loss of each row. With
         ``values=[nodes]`` it also returns those nodes' values, one column per node.
         """
-        X = self._batch(batch)
-        if backward and (isinstance(seed, bool) or not isinstance(seed, int | float) or not math.isfinite(seed)):
-            raise ValueError(f"seed must be a finite number, got {seed!r}")
-        theta = np.fromiter(map(_data, self.parameters), float, len(self.parameters))
-        with np.errstate(all="ignore"):  # overflow is found and named below, not warned about
-            V, saved = self._forward(X, theta)
-            row_losses = V[self._plan.loss_row]
-            result: Any = math.fsum(row_losses.tolist()) if backward else row_losses.copy()
-            if backward:
-                grads = self._backward(V, theta, saved, float(seed))
-                grads += np.fromiter(map(_grad, self.parameters), float, len(self.parameters))
-                for p, g in zip(self.parameters, grads.tolist(), strict=True):  # p.grad += ∂/∂p, 1.7× faster
-                    p.grad = g
-        if values is not None:
-            places = [self._plan.place_of(v) for v in values]
-            n = X.shape[0]
-            return result, np.stack([V[i] if kind == "v" else np.full(n, theta[i]) for kind, i in places], axis=1)
-        return result
+        result, grads, shown, _ = self._run(batch, backward, seed, values)
+        if grads is not None:
+            ps = self.parameters
+            grads += np.fromiter([p.grad for p in ps], float, len(ps))
+            for p, g in zip(ps, grads.tolist(), strict=True):  # p.grad += ∂/∂p, in one pass
+                p.grad = g
+        return result if values is None else (result, shown)
+
+    def gradient(
+        self,
+        batch: Any,
+        seed: float = 1.0,
+        values: Sequence[Value] | None = None,
+        theta: np.ndarray | None = None,
+    ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray | None]:
+        """``(Σ loss, θ, seed · Σ_rows ∂loss/∂θ, values)`` as ``f(batch)`` computes them, without touching
+        ``p.grad``: θ is the parameters' values (``self.parameters``' order; read from ``p.data``, unless given
+        as ``theta``) and the gradient is in that order too, so an optimizer can update the vector in one go
+        (``Optimizer.update``)."""
+        if theta is not None:
+            theta = np.asarray(theta, dtype=np.float64)
+            if theta.shape != (len(self.parameters),):
+                raise ValueError(f"theta must hold the {len(self.parameters)} parameters' values, got {theta.shape}")
+        total, grads, shown, theta = self._run(batch, True, seed, values, theta)
+        return total, theta, grads, shown
 
     def check(self, batch: Any, build: Callable[[list[Value]], Value]) -> None:
         """Raise CompileError if ``build`` (the code that made the loss) makes another graph for any row."""
@@ -107,77 +114,50 @@ class Compiled:
             )
         return X
 
-    def _forward(self, X: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, list]:
-        p = self._plan
-        V = np.empty((p.n_rows, X.shape[0]))
-        V[: len(self.inputs)] = X.T
-        saved = []
-        for step in p.steps:
-            if type(step) is MatmulStep:
-                A = V[step.a]
-                W = theta[step.w].reshape(step.shape)
-                Z = np.matmul(W, A, out=V[step.out])  # written in place: one copy less
-                if step.b is not None:
-                    Z += theta[step.b][:, None]
-                saved.append((A, W))
+    def _program(self, n: int) -> Program:
+        program = self._programs.get(n)
+        if program is None:
+            if len(self._programs) >= 4:  # a few batch sizes (a last, smaller mini-batch) are kept
+                self._programs.clear()
+            program = self._programs[n] = Program(self._plan, n)
+        return program
+
+    def _run(
+        self, batch: Any, backward: bool, seed: float, values: Sequence[Value] | None, theta: np.ndarray | None = None
+    ) -> tuple[Any, np.ndarray | None, np.ndarray | None, np.ndarray]:
+        """(Σ loss or each row's loss, a fresh array of θ's gradient or None, the values asked for or None, θ)."""
+        X = self._batch(batch)
+        if backward and (isinstance(seed, bool) or not isinstance(seed, int | float) or not math.isfinite(seed)):
+            raise ValueError(f"seed must be a finite number, got {seed!r}")
+        ps = self.parameters
+        if theta is None:
+            theta = np.fromiter([p.data for p in ps], float, len(ps))
+        with self._lock, np.errstate(all="ignore"):  # overflow is found and named, not warned about
+            program = self._program(X.shape[0])
+            np.copyto(program.theta, theta)
+            program.forward(X)
+            grads = None
+            if backward:
+                result: Any = math.fsum(program.losses.tolist())
+                grads = program.backward(float(seed)).copy()
+                if not np.isfinite(grads).all() and np.isfinite(program.V).all():
+                    bad = int(np.argmax(~np.isfinite(grads)))
+                    raise BackwardError(
+                        f"the gradient of parameter {ps[bad]!r} overflowed in a compiled replay "
+                        "(finite values, infinite gradient)"
+                    )
             else:
-                xs = [V[i] if kind == "v" else theta[i][:, None] for kind, i in step.operands]
-                V[step.out] = step.forward(step.arg, *xs)
-                saved.append(xs)
-        if not np.isfinite(V[len(self.inputs) :]).all():
-            self._find_overflow(V, saved)
-        return V, saved
+                result = program.losses.copy()
+            shown = None if values is None else self._values(program, values)
+        return result, grads, shown, theta
 
-    def _find_overflow(self, V: np.ndarray, saved: list) -> None:
-        """Raise OverflowInOpError at the first step with a non-finite result from finite operands."""
-        for step, xs in zip(self._plan.steps, saved, strict=True):
-            out = V[step.out]
-            if type(step) is MatmulStep:  # node k, row r: dot(A[:, r], W[k])
-                A, W = xs
-                bad = ~np.isfinite(out) & np.isfinite(A).all(axis=0) & np.isfinite(W).all(axis=1)[:, None]
-                if bad.any():
-                    k, r = np.unravel_index(int(np.argmax(bad)), bad.shape)
-                    raise OverflowInOpError("dot", (*A[:, r].tolist(), *W[k].tolist()))
-                continue
-            bad = ~np.isfinite(out)
-            for x in xs:
-                bad &= np.isfinite(np.broadcast_to(x, out.shape))
-            if bad.any():
-                at = np.unravel_index(int(np.argmax(bad)), bad.shape)
-                shown = tuple(float(np.broadcast_to(x, out.shape)[at]) for x in xs)
-                raise OverflowInOpError(step.op.name, shown if step.arg is None else (*shown, step.arg))
-
-    def _backward(self, V: np.ndarray, theta: np.ndarray, saved: list, seed: float) -> np.ndarray:
-        p = self._plan
-        G = np.zeros(V.shape)
-        G[p.loss_row] = seed
-        grads = np.zeros(theta.shape)
-        for step, xs in zip(reversed(p.steps), reversed(saved), strict=True):
-            g = G[step.out]
-            if type(step) is MatmulStep:
-                A, W = xs
-                if step.scatter_a is not None:
-                    step.scatter_a(G, W.T @ g)
-                step.scatter_w(grads, (g @ A.T).reshape(-1))
-                if step.scatter_b is not None:
-                    step.scatter_b(grads, g.sum(axis=1))
-                continue
-            try:
-                local = step.op.partials(V[step.out], step.arg, *xs)
-            except (ArithmeticError, ValueError) as exc:
-                raise BackwardError(
-                    f"the local derivative of {step.op.name} failed in a compiled replay: {exc}"
-                ) from exc
-            for (into_theta, scatter), d in zip(step.scatters, local, strict=True):
-                if scatter is not None:
-                    scatter(grads if into_theta else G, g * d)
-        if not np.isfinite(grads).all() and np.isfinite(V).all():
-            bad = int(np.argmax(~np.isfinite(grads)))
-            raise BackwardError(
-                f"the gradient of parameter {self.parameters[bad]!r} overflowed in a compiled replay "
-                "(finite values, infinite gradient)"
-            )
-        return grads
+    def _values(self, program: Program, nodes: Sequence[Value]) -> np.ndarray:
+        places = [self._plan.place_of(v) for v in nodes]
+        V, theta, n = program.V, program.theta, program.V.shape[1]
+        rows = [i for kind, i in places if kind == "v"]
+        if len(rows) == len(places) and rows == list(range(rows[0], rows[0] + len(rows))):
+            return V[rows[0] : rows[0] + len(rows)].T.copy()  # the outputs of one group: one copy
+        return np.stack([V[i] if kind == "v" else np.full(n, theta[i]) for kind, i in places], axis=1)
 
 
 def compile(loss: Value, inputs: Sequence[Value]) -> Compiled:  # noqa: A001 - autograd.compile

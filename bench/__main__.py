@@ -221,7 +221,10 @@ def bench_mlp(config: Config) -> dict[str, Any]:
     print(table([*header, f"losses vs {reference} (max rel. diff)"], rows))
     print(
         f"\nCPU ms, median of {config.mlp_steps} step(s){' after one warm-up step' if config.mlp_warm_up else ''}; "
-        "all start from the same weights on the same data, so their losses agree step by step."
+        "all start from the same weights on the same data, so their losses agree step by step. Every step is "
+        "forward, backward and the SGD update: the compiled step is what fit(compile=True) runs for one epoch "
+        "of the whole batch (the replay, nn.SGD on its gradient vector, p.data and p.grad written back), "
+        "numpy's updates its arrays in place and has no gradients to zero; the others zero theirs."
     )
     micro = results["micrograd"]
     speedup = micro["ms_per_step"] / ref["ms_per_step"] if micro["ok"] and ref["ok"] else None

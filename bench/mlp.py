@@ -1,7 +1,9 @@
 """One SGD training step of an MLP 2→16→16→1 (ReLU hidden, linear output) on 100 two-moons points.
 
 A step is: forward over all samples, the summed squared error, backward, the
-update ``p ← p − lr·∂L/∂p``, and zeroing the gradients. Every implementation
+update ``p ← p − lr·∂L/∂p``, and zeroing the gradients (where an implementation
+keeps them: the compiled step, as ``fit(compile=True)`` runs it, hands its gradient
+vector to the optimizer and never writes ``p.grad``; numpy's step keeps none). Every implementation
 starts from the same weights (drawn here from a numpy seed) on the same data,
 so their losses must agree step by step: the table shows that they do.
 """
@@ -24,7 +26,7 @@ IMPLEMENTATIONS = ("deltagrad", "deltagrad-nn", "deltagrad-compiled", "micrograd
 DESCRIPTIONS = {
     "deltagrad": "deltagrad Values, z = dot(w, x) + b",
     "deltagrad-nn": "deltagrad nn.MLP + nn.squared_error",
-    "deltagrad-compiled": "the same nn.MLP, autograd.compile of one sample's loss",
+    "deltagrad-compiled": "the same nn.MLP, compiled, + nn.SGD, as fit(compile=True)",
     "micrograd": "micrograd.nn.MLP",
     "torch": "PyTorch, 0-d tensor per scalar",
     "numpy": "numpy, vectorized by hand",
@@ -126,24 +128,21 @@ def _deltagrad_nn_step(X: list[list[float]], y: list[float]) -> Callable[[], flo
 
 
 def _deltagrad_compiled_step(X: list[list[float]], y: list[float]) -> Callable[[], float]:
-    """nn.MLP's own graph for one sample, compiled; the batch is (x, y) per row. The update is the same loop."""
-    import autograd
-    from autograd import Value
-    from nn import MLP, squared_error
+    """What ``fit(model, X, y, loss="squared-error", reduction="sum", compile=True)`` runs per step: nn.MLP's
+    graph for one sample, compiled (the batch is (x, y) per row), its gradient vector handed to ``nn.SGD``."""
+    from nn import MLP, SGD, squared_error
+    from nn.compiled import CompiledStep
 
     model = MLP(SIZES[0], list(SIZES[1:]))
     for p, v in zip(model.parameters(), flat_parameters(initial_layers()), strict=True):
         p.data = v
-    x, target = [Value(0.0) for _ in range(SIZES[0])], Value(0.0)
-    f = autograd.compile(squared_error(model(x), target), [*x, target])
-    batch = np.column_stack([np.asarray(X), np.asarray(y)])
-    parameters = model.parameters()
+    step_of = CompiledStep(model, squared_error, np.asarray(X), np.asarray(y)[:, None])
+    optimizer = SGD(model, lr=LEARNING_RATE)
+    rows = range(len(X))
 
-    def step() -> float:
-        loss = f(batch)
-        for p in parameters:
-            p.data -= LEARNING_RATE * p.grad
-            p.grad = 0.0
+    def step() -> float:  # one step is one epoch of fit (the whole batch): it ends writing p.data and p.grad
+        loss, _ = step_of.train(rows, 1.0, optimizer)
+        step_of.hand_back()
         return loss
 
     return step

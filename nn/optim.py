@@ -5,6 +5,11 @@ with its defaults. Momentum, weight decay and ``Adam`` follow PyTorch's update
 formulas exactly, so a run can be compared step by step with ``torch.optim``.
 A step is all or nothing: if any parameter (or Adam's moments) would become inf or
 nan, ``step()`` raises ``StepError`` naming it and changes nothing.
+
+Each update is written once, on vectors: ``step()`` reads every ``p.data`` and
+``p.grad`` and calls ``update(data, grad)``, which computes the new values with numpy
+and writes ``p.data`` back in one pass. A compiled replay hands ``update`` its own
+vectors (``Compiled.gradient``), so ``p.grad`` need not be written and read back.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable
+
+import numpy as np
 
 from autograd import Value
 from nn.module import Module
@@ -75,23 +82,47 @@ class Optimizer:
 
     def step(self) -> None:
         """Update every parameter from its ``.grad``."""
+        ps = self.parameters
+        n = len(ps)
+        self.update(np.fromiter([p.data for p in ps], float, n), np.fromiter([p.grad for p in ps], float, n))
+
+    def update(self, data: np.ndarray, grad: np.ndarray, write: bool = True) -> np.ndarray:
+        """One step from the parameters' values and gradients as vectors (``self.parameters``' order): sets every
+        ``p.data`` (unless ``write=False``: a caller that keeps the vector writes it later) and returns the new
+        values, or raises StepError and changes nothing if any value (or moment) would be inf or nan."""
+        with np.errstate(over="ignore", invalid="ignore"):  # found and named below
+            new, state = self._new(data, grad)
+        for what, values in (*state.items(), ("", new)):
+            if not np.isfinite(values).all():
+                self._check(int(np.argmax(~np.isfinite(values))), data, grad, values, what)
+        if write:
+            for p, x in zip(self.parameters, new.tolist(), strict=True):
+                p.data = x
+        self._keep(state)
+        return new
+
+    def _new(self, data: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The new values, and the state (moments) to keep if the step is taken, by the names errors use."""
         raise NotImplementedError
+
+    def _keep(self, state: dict[str, np.ndarray]) -> None:
+        """Keep the state ``_new`` computed: the step was taken."""
 
     def _name(self, i: int) -> str:
         label = self.parameters[i].label
         return f"parameter {label}" if label else f"parameters[{i}]"
 
-    def _check(self, i: int, new: float, what: str = "") -> None:
+    def _check(self, i: int, data: np.ndarray, grad: np.ndarray, values: np.ndarray, what: str) -> None:
         """Refuse a step that leaves parameter ``i`` (or one of its moments, ``what``) inf or nan."""
-        p = self.parameters[i]
-        if math.isfinite(p.grad):
+        g = float(grad[i])
+        if math.isfinite(g):
             why = "the step overflows a float: lower lr, or scale the loss down"
         else:
             why = "its gradient is not finite: check the loss and the data"
         thing = f"{what} of {self._name(i)}" if what else self._name(i)
         raise StepError(
-            f"{type(self).__name__} step: {thing} would become {new} (data {p.data!r}, grad {p.grad!r}, "
-            f"lr {self.lr!r}): {why}. No parameter was changed."
+            f"{type(self).__name__} step: {thing} would become {float(values[i])} (data {float(data[i])!r}, "
+            f"grad {g!r}, lr {self.lr!r}): {why}. No parameter was changed."
         )
 
     def __repr__(self) -> str:
@@ -115,27 +146,18 @@ class SGD(Optimizer):
         super().__init__(parameters, lr)
         self.momentum = _check_fraction("momentum", momentum)
         self.weight_decay = _check_non_negative("weight_decay", weight_decay)
-        self._velocity: list[float] | None = None
+        self._velocity: np.ndarray | None = None
 
-    def step(self) -> None:
-        """One update of every parameter, or a StepError (and no change at all) if any would be inf or nan."""
-        lr, mu, wd, ps = self.lr, self.momentum, self.weight_decay, self.parameters
-        velocity = None
-        if not mu:
-            new = [p.data - lr * (p.grad + wd * p.data) for p in ps]
-        else:
-            first = self._velocity is None
-            velocity = self._velocity or [0.0] * len(ps)
-            g = [p.grad + wd * p.data for p in ps]
-            velocity = g if first else [mu * v + gi for v, gi in zip(velocity, g, strict=True)]
-            new = [p.data - lr * v for p, v in zip(ps, velocity, strict=True)]
-        if not all(map(math.isfinite, new)):
-            i = next(i for i, x in enumerate(new) if not math.isfinite(x))
-            self._check(i, new[i])
-        for p, x in zip(ps, new, strict=True):
-            p.data = x
-        if mu:
-            self._velocity = velocity
+    def _new(self, data: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        g = grad + self.weight_decay * data if self.weight_decay else grad
+        if not self.momentum:
+            return data - self.lr * g, {}
+        self._next_velocity = g if self._velocity is None else self.momentum * self._velocity + g
+        return data - self.lr * self._next_velocity, {}  # a velocity that overflows makes the step overflow
+
+    def _keep(self, state: dict[str, np.ndarray]) -> None:
+        if self.momentum:
+            self._velocity = self._next_velocity
 
 
 class Adam(Optimizer):
@@ -162,29 +184,23 @@ class Adam(Optimizer):
         self.eps = check_positive("eps", eps)
         self.weight_decay = _check_non_negative("weight_decay", weight_decay)
         self.t = 0
-        self._m = [0.0] * len(self.parameters)
-        self._v = [0.0] * len(self.parameters)
+        self._m = np.zeros(len(self.parameters))
+        self._v = np.zeros(len(self.parameters))
 
-    def step(self) -> None:
-        """One update of every parameter, or a StepError (and no change at all) if any value or moment would be
-        inf or nan: a gradient past ~1.3e154 has a square that overflows, which would silently stop Adam."""
+    def _new(self, data: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """A gradient past ~1.3e154 has a square that overflows, which would silently stop Adam: v is checked too."""
         t = self.t + 1
-        b1, b2, wd = self.beta1, self.beta2, self.weight_decay
+        b1, b2 = self.beta1, self.beta2
+        g = grad + self.weight_decay * data if self.weight_decay else grad
+        m = b1 * self._m + (1.0 - b1) * g
+        v = b2 * self._v + (1.0 - b2) * g * g
         step_size = self.lr / (1.0 - b1**t)
-        v_correction = math.sqrt(1.0 - b2**t)
-        m, v, new = list(self._m), list(self._v), []
-        for i, p in enumerate(self.parameters):
-            g = p.grad + wd * p.data
-            m[i] = b1 * m[i] + (1.0 - b1) * g
-            v[i] = b2 * v[i] + (1.0 - b2) * g * g
-            new.append(p.data - step_size * m[i] / (math.sqrt(v[i]) / v_correction + self.eps))
-        for what, values in (("the first moment m", m), ("the second moment v (running mean of g²)", v), ("", new)):
-            if not all(map(math.isfinite, values)):
-                i = next(i for i, x in enumerate(values) if not math.isfinite(x))
-                self._check(i, values[i], what)
-        for p, x in zip(self.parameters, new, strict=True):
-            p.data = x
-        self._m, self._v, self.t = m, v, t
+        new = data - step_size * m / (np.sqrt(v) / math.sqrt(1.0 - b2**t) + self.eps)
+        return new, {"the first moment m": m, "the second moment v (running mean of g²)": v}
+
+    def _keep(self, state: dict[str, np.ndarray]) -> None:
+        self._m, self._v = state["the first moment m"], state["the second moment v (running mean of g²)"]
+        self.t += 1
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam}

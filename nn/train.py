@@ -15,6 +15,7 @@ import numbers
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from tqdm import tqdm  # the text bar, in notebooks too (nn.progress): a saved notebook keeps its last state
@@ -25,6 +26,9 @@ from nn.losses import REDUCTIONS, get_loss, l2_penalty, loss_name, reduce, targe
 from nn.module import Module
 from nn.optim import Optimizer, get_optimizer
 from nn.progress import bar_file
+
+if TYPE_CHECKING:
+    from nn.compiled import CompiledStep
 
 
 @dataclass
@@ -132,6 +136,32 @@ def _check_int(name: str, x: object) -> int:
     return int(x)
 
 
+def _compiled_epoch(
+    step: CompiledStep,
+    opt: Optimizer,
+    order: Sequence[int],
+    batch_size: int,
+    reduction: str,
+    l2: float,
+    labels: np.ndarray,
+) -> tuple[float, int]:
+    """One epoch of compiled steps, one replay per batch: (Σ loss, number of rows classified right)."""
+    total_loss, correct = 0.0, 0
+    for start in range(0, len(order), batch_size):
+        batch = order[start : start + batch_size]
+        seed = 1.0 if reduction == "sum" else 1.0 / len(batch)
+        if l2:  # the penalty's gradient, eagerly, on top of the replay's in p.grad
+            opt.zero_grad()
+            total, z = step(batch, seed)
+            l2_penalty(opt.parameters, l2).backward()
+            opt.step()
+        else:  # the replay's gradient vector goes straight to the optimizer
+            total, z = step.train(batch, seed, opt)
+        total_loss += total
+        correct += int(np.sum(step.predicted(z) == labels[np.asarray(batch)]))
+    return total_loss, correct
+
+
 def fit(
     model: Module,
     X: object,
@@ -194,7 +224,7 @@ def fit(
             )
         from nn.compiled import CompiledStep, target_rows
 
-        step = CompiledStep(model, loss_fn, np.array(rows), target_rows(targets, n_outputs))
+        step = CompiledStep(model, loss_fn, np.array(rows), target_rows(targets, n_outputs), opt.parameters)
         label_array = np.array(labels)
 
     rng = np.random.default_rng(seed)
@@ -206,31 +236,28 @@ def fit(
     for epoch in bar:
         order = rng.permutation(len(rows)) if batch_size < len(rows) else range(len(rows))
         total_loss, correct = 0.0, 0
-        for start in range(0, len(rows), batch_size):
-            batch = order[start : start + batch_size]
-            if step is not None:  # one replay of the compiled graph for the whole batch
-                opt.zero_grad()
-                total, z = step(batch, 1.0 if reduction == "sum" else 1.0 / len(batch))
+        if step is not None:
+            try:
+                total_loss, correct = _compiled_epoch(step, opt, order, batch_size, reduction, l2, label_array)
+            finally:  # p.data and p.grad as eager training leaves them, before any other code runs
+                step.hand_back()
+            history.steps += math.ceil(len(rows) / batch_size)
+        else:
+            for start in range(0, len(rows), batch_size):
+                batch = order[start : start + batch_size]
+                losses = []
+                for i in batch:
+                    z = model(rows[i])
+                    losses.append(loss_fn(z, targets[i]))
+                    correct += predicted_label(z, threshold) == labels[i]
+                objective = reduce(losses, reduction)
                 if l2:
-                    l2_penalty(opt.parameters, l2).backward()
+                    objective = objective + l2_penalty(opt.parameters, l2)
+                opt.zero_grad()
+                objective.backward()
                 opt.step()
                 history.steps += 1
-                total_loss += total
-                correct += int(np.sum(CompiledStep.predicted(z) == label_array[np.asarray(batch)]))
-                continue
-            losses = []
-            for i in batch:
-                z = model(rows[i])
-                losses.append(loss_fn(z, targets[i]))
-                correct += predicted_label(z, threshold) == labels[i]
-            objective = reduce(losses, reduction)
-            if l2:
-                objective = objective + l2_penalty(opt.parameters, l2)
-            opt.zero_grad()
-            objective.backward()
-            opt.step()
-            history.steps += 1
-            total_loss += math.fsum(v.data for v in losses)
+                total_loss += math.fsum(v.data for v in losses)
         history.loss.append(total_loss / len(rows))
         history.accuracy.append(correct / len(rows))
         bar.set_postfix(loss=f"{history.loss[-1]:.4g}", accuracy=f"{history.accuracy[-1]:.1%}")

@@ -140,6 +140,60 @@ def test_a_layer_of_dot_nodes_is_one_matrix_product() -> None:
     assert all(isinstance(s.w, slice) for s in layers), "each layer's W should be read as a view of θ"
 
 
+def _layers(kind: str) -> tuple:
+    """A small two-layer graph whose layers are laid out in a way the plan must handle: (build, n_inputs, params)."""
+    W = [[Value(0.3 * i - 0.2 * j + 0.1) for j in range(3)] for i in range(4)]
+    b = [Value(0.05 * i - 0.1) for i in range(4)]
+    v = [Value(0.7 - 0.3 * i) for i in range(4)]
+
+    def build(xs: list[Value]) -> Value:
+        x, t = xs[:3], xs[3]
+        if kind == "permuted inputs, no bias":  # a layer reads the inputs out of order: its A is gathered
+            h = [autograd.dot([x[2], x[0], x[1]], W[i]) for i in range(4)]
+        elif kind == "shared weights":  # two neurons share a weight Value: [W | b] is gathered from θ
+            h = [autograd.dot(x, [W[i][0], W[0][1], W[i][2]], b[i]) for i in range(4)]
+        elif kind == "two layers on the inputs":  # the second reads rows with no row of ones after them
+            h = [autograd.dot(x, W[i], b[i]) for i in range(2)] + [autograd.dot(x[:2], W[i][:2], b[i]) for i in (2, 3)]
+        elif kind == "repeated input":  # a dot reads one input twice
+            h = [autograd.dot([x[0], x[0], x[1]], W[i], b[i]) for i in range(4)]
+        else:  # a hidden node feeds both the layer above and the loss: its ∂ is a sum of two contributions
+            h = [autograd.dot(x, W[i], b[i]) for i in range(4)]
+        a = [hi.tanh() for hi in h]
+        if kind == "reused hidden node":
+            return (autograd.dot(a, v) - t) ** 2 + a[1] * a[1]
+        return (autograd.dot(a[::-1], v, b[0]) - t) ** 2
+
+    return build, 4, [p for row in W for p in row] + b + v
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["permuted inputs, no bias", "two layers on the inputs", "shared weights", "repeated input", "reused hidden node"],
+)
+def test_layers_laid_out_any_way_replay_as_eager(kind: str) -> None:
+    build, n_inputs, params = _layers(kind)
+    rows = np.random.default_rng(1).normal(size=(6, n_inputs))
+    compare(build, rows, params, kind)
+
+
+def test_gradient_is_f_without_touching_p_grad_and_any_batch_size_works() -> None:
+    build, n_inputs, params = _layers("shared weights")
+    inputs = [Value(0.0) for _ in range(n_inputs)]
+    f = autograd.compile(build(inputs), inputs)
+    rng = np.random.default_rng(2)
+    for n in (5, 1, 5, 3, 7, 2, 9):  # more sizes than the replay keeps tables for
+        rows = rng.normal(size=(n, n_inputs))
+        for p in params:
+            p.grad = 0.25
+        total, theta, grads, _ = f.gradient(rows, seed=0.5)
+        assert [p.grad for p in params] == [0.25] * len(params)
+        assert theta.tolist() == [p.data for p in f.parameters]
+        assert f(rows, seed=0.5) == total
+        assert [p.grad for p in f.parameters] == (grads + 0.25).tolist()  # the same sums, then added to p.grad
+        _, want, _ = eager(build, rows, f.parameters)
+        assert_close(grads, 0.5 * want, f"batch of {n}")
+
+
 def test_parameters_are_read_at_each_call_so_an_optimizer_loop_works() -> None:
     w = Value(0.5)
     x = Value(1.0)

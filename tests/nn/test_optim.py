@@ -147,7 +147,7 @@ def test_a_step_that_would_leave_inf_or_nan_raises_and_changes_nothing(make, dat
         opt.step()
     assert [p.data for p in ps] == data
     if isinstance(opt, Adam):
-        assert opt.t == 0 and opt._m == [0.0, 0.0] and opt._v == [0.0, 0.0]
+        assert opt.t == 0 and opt._m.tolist() == [0.0, 0.0] and opt._v.tolist() == [0.0, 0.0]
     if isinstance(opt, SGD):
         assert opt._velocity is None
 
@@ -161,3 +161,17 @@ def test_adam_after_a_refused_step_goes_on_as_if_it_never_happened():
     opt.step()
     ref.step()
     assert [p.data for p in ps] == [p.data for p in reference]
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.05)])
+def test_update_from_vectors_is_step_from_p_grad(make):
+    # a compiled replay hands its vectors to update(); step() reads p.data and p.grad: the same run
+    by_step, by_update = [Value(v) for v in START], [Value(v) for v in START]
+    stepping, updating = make(by_step), make(by_update)
+    for g in GRADS:
+        for p, gi in zip(by_step, g, strict=True):
+            p.grad = gi
+        stepping.step()
+        updating.update(np.array([p.data for p in by_update]), np.array(g))
+        assert [p.data for p in by_update] == [p.data for p in by_step]
+    assert all(p.grad == 0.0 for p in by_update)  # update() reads no p.grad and writes none

@@ -135,12 +135,13 @@ def test_compiled_fit_is_the_eager_run(loss, n_outputs, reduction, batch_size, l
         model = MLP(2, [6, 5, n_outputs], activation="tanh", seed=1)
         history = fit(model, X, y, loss=loss, optimizer="adam", lr=0.05, epochs=3, batch_size=batch_size,
                       reduction=reduction, l2=l2, seed=4, progress=False, compile=compiled)  # fmt: skip
-        return history, np.array([p.data for p in model.parameters()])
+        return history, np.array([p.data for p in model.parameters()]), np.array([p.grad for p in model.parameters()])
 
-    (eager_history, eager_weights), (history, weights) = run(False), run(True)
+    (eager_history, eager_weights, eager_grads), (history, weights, grads) = run(False), run(True)
     assert history.accuracy == eager_history.accuracy and history.steps == eager_history.steps
     np.testing.assert_allclose(history.loss, eager_history.loss, rtol=1e-12)
     np.testing.assert_allclose(weights, eager_weights, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(grads, eager_grads, rtol=1e-9, atol=1e-13)  # p.grad: the last step's, as eager
 
 
 def test_compiled_fit_refuses_a_module_whose_graph_depends_on_its_input():
@@ -208,3 +209,31 @@ def test_a_notebook_progress_bar_keeps_only_its_last_state() -> None:
     line.write("\rtrain:  50%|█████     | 1/2\rtrain: 100%|██████████| 2/2")
     line.write("\n")
     assert shown[-1] == {"text/plain": "train: 100%|██████████| 2/2"} and len(shown) == 2
+
+
+def test_compiled_fit_hands_parameters_back_to_callbacks_and_on_errors():
+    # the compiled steps keep θ as a vector: a callback must see (and may change) p.data, and an error
+    # mid-epoch must leave p.data at the last step taken, as eager training does
+    X, y = moons(24, seed=0)
+
+    def shrink(epoch, history, model):
+        for p in model.parameters():
+            p.data *= 0.5
+
+    def run(compiled, **settings):
+        model = MLP(2, [6, 1], seed=1)
+        try:
+            fit(model, X, y, optimizer="sgd", epochs=3, batch_size=8, seed=4, progress=False, compile=compiled,
+                callback=lambda e, h: shrink(e, h, model), **settings)  # fmt: skip
+            error = None
+        except ArithmeticError as exc:
+            error = type(exc)
+        return error, [p.data for p in model.parameters()]
+
+    (error, weights), (want_error, want_weights) = run(True, lr=0.1), run(False, lr=0.1)
+    assert error is want_error is None
+    assert weights == pytest.approx(want_weights, rel=1e-10)
+    error, weights = run(True, lr=1e250)
+    want_error, want_weights = run(False, lr=1e250)
+    assert error is want_error is not None
+    assert weights == pytest.approx(want_weights, rel=1e-10)
