@@ -3,10 +3,14 @@
 Loss (blue, left scale) and accuracy (orange, right scale, 0–100 %) per epoch,
 drawn as one self-contained SVG (no plotting library), then a table of the
 first and last epochs. ``nn.plot.plot_history`` draws the same with matplotlib.
+The plot is an ``<img>`` with the SVG as a ``data:`` URI, because a notebook's
+sanitizer (an untrusted notebook in JupyterLab or Notebook 7) drops inline
+``<svg>`` and keeps its text; the image's title carries the curves' summary.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 from typing import Protocol
 
@@ -55,6 +59,19 @@ def plot_svg(history: HistoryLike) -> str:
     )
 
 
+def plot_image(history: HistoryLike) -> str:
+    """The plot as an ``<img>`` (its SVG base64 in a ``data:`` URI), ``max-width:100%``, the summary as its title."""
+    summary = (
+        f"mean loss per epoch {history.loss[0]:.4g} → {history.loss[-1]:.4g}; "
+        f"accuracy {history.accuracy[0]:.1%} → {history.accuracy[-1]:.1%}"
+    )
+    data = base64.b64encode(plot_svg(history).encode("utf-8")).decode("ascii")
+    return (
+        f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(summary)}" title="{html.escape(summary)}" '
+        f'width="{WIDTH:g}" height="{HEIGHT:g}" style="max-width:100%;height:auto">'
+    )
+
+
 def history_html(history: HistoryLike, shown: int = 3) -> str:
     """The plot and a table of the first and last ``shown`` epochs."""
     n = len(history.loss)
@@ -69,7 +86,7 @@ def history_html(history: HistoryLike, shown: int = 3) -> str:
     )
     head = html.escape(f"{n} epochs, {history.steps} optimizer steps")
     return (
-        f'<div style="display:flex;gap:16px;align-items:flex-start"><div>{plot_svg(history)}</div>'
+        f'<div style="display:flex;gap:16px;align-items:flex-start"><div>{plot_image(history)}</div>'
         f"<div><p>{head}</p><table><thead><tr><th>epoch</th><th>mean loss</th><th>accuracy</th></tr></thead>"
         f"<tbody>{rows}</tbody></table></div></div>"
     )

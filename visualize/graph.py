@@ -258,11 +258,15 @@ class GraphPicture:
             for i, p in enumerate(v.parents):
                 active = v is frame.active
                 attrs = input_edge(v, i, self.local[v][i], grad, self.style, active=active, placeholder=placeholder)
+                if self.clustered and self.where.get(p, ())[:1] != self.where.get(v, ())[:1]:
+                    attrs = {**attrs, "minlen": "2"}  # into another layer: a rank apart, layers side by side
                 edges.append((f"v{self.index[p]}", f"op{k}", attrs))
         return nodes, edges
 
     def emit(self, nodes: list, edges: list, *, rankdir: str = "LR", title: str | None = None) -> Drawing:
         g = new_digraph(rankdir, title)
+        if self.clustered:  # dot's crossing reduction barely runs: each neuron keeps w⁽ˡ⁾₁ⱼ, w⁽ˡ⁾₂ⱼ, …, b⁽ˡ⁾ⱼ top down
+            g.attr(mclimit="0.01")
         add_nodes(g, nodes, self.clustered)
         for tail, head, attrs in edges:
             g.edge(tail, head, **attrs)

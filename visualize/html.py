@@ -1,25 +1,54 @@
-"""Drawings as inline HTML for notebooks: the SVG scaled to the cell's width, tooltips kept, zoom and pan.
+"""Drawings as HTML for notebooks: a picture that fits the cell everywhere, and live SVG where scripts run.
 
-Jupyter shows an ``image/svg+xml`` output as an ``<img>``: at its natural size
-(clipped past the cell's edge) and with its tooltips gone. So a drawing also
-offers ``text/html``: the same SVG inline, ``max-width: 100%`` so it fits the
-cell, with its ``<title>`` tooltips alive, and a small self-contained script
-(no CDN) for zooming and panning big graphs: the wheel (with Ctrl or ⌘) or the
-+ / − buttons zoom, dragging pans, "fit" goes back. Without scripts (an
-untrusted notebook, GitHub) the picture still fits and still has its tooltips.
+Jupyter shows an ``image/svg+xml`` output as an ``<img>`` at its natural size
+(clipped past the cell's edge) with its tooltips gone, so a drawing also offers
+``text/html``. That HTML must survive two readers:
+
+- An untrusted notebook (opened from disk or a download, never run here) goes
+  through JupyterLab's sanitizer (``@jupyterlab/apputils`` ``Sanitizer``, the
+  same in Notebook 7): ``<script>`` and ``<style>`` are dropped with their
+  content, ``<svg>`` and every SVG element are dropped *keeping their text*
+  (an inline graph becomes a paragraph of raw labels), ``style`` attributes keep
+  only allow-listed properties (``max-width``, ``height``, ``display`` are
+  among them), ``id`` becomes ``data-jupyter-id``, and an ``<img>``'s ``src``
+  is not scheme-checked, so a ``data:image/svg+xml`` picture passes.
+- A trusted notebook (run here, or trusted), the nbconvert HTML and a browser
+  page run the scripts.
+
+So the figure is an ``<img class="deltagrad-svg">`` holding the SVG as a
+``data:`` URI, ``max-width:100%`` in its own ``style`` (the ``<style>`` sheet
+may be gone), and a small self-contained script (no CDN) swaps in the same SVG
+inline where scripts run: its ``<title>`` tooltips come alive and big graphs
+zoom and pan (the wheel with Ctrl or ⌘, the + / − buttons, dragging; "fit" goes
+back). The step-through player without scripts shows its first and last frames
+with their captions and a note saying why; the script removes the note and plays.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 
 _XML_PROLOGUE = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?(<!--.*?-->\s*)*", re.S)
 _SIZE = re.compile(r'<svg\b([^>]*?)\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"', re.S)
 
 ZOOM_SCRIPT = """(function () {
+  function inline(img) {  // the picture's own SVG, parsed from its data: URI and put in its place
+    var text = new TextDecoder().decode(Uint8Array.from(atob(img.getAttribute("src").split(",")[1]),
+      function (c) { return c.charCodeAt(0); }));
+    var svg = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+    if (svg.nodeName !== "svg") return null;
+    svg = document.importNode(svg, true);
+    svg.removeAttribute("height");
+    svg.setAttribute("style", "max-width:100%;height:auto;display:block");
+    img.parentNode.replaceChild(svg, img);
+    return svg;
+  }
   document.querySelectorAll("div.deltagrad-figure:not([data-zoom])").forEach(function (box) {
-    var svg = box.querySelector("svg"); if (!svg) return;
     box.setAttribute("data-zoom", "on");
+    var img = box.querySelector("img.deltagrad-svg"), svg = img ? inline(img) : box.querySelector("svg");
+    if (!svg || box.hasAttribute("data-still")) return;
+    if (box.clientWidth && svg.width.baseVal.value <= box.clientWidth + 1) return;  // it fits: nothing to zoom
     var vb = svg.viewBox.baseVal, home = [vb.x, vb.y, vb.width, vb.height];
     function set(x, y, w, h) { svg.setAttribute("viewBox", [x, y, w, h].join(" ")); }
     function zoom(f, cx, cy) {
@@ -66,7 +95,8 @@ def inline_svg(svg: str) -> str:
     """The SVG text as an element for an HTML page: no XML prologue, scaled to its container's width.
 
     The width and height become a ``max-width`` style, so a small graph keeps its natural size and a
-    big one shrinks to fit (its ``viewBox`` keeps the proportions).
+    big one shrinks to fit (its ``viewBox`` keeps the proportions). What the zoom script does to
+    the picture's SVG where scripts run; for pages that never pass a sanitizer.
     """
     body = _XML_PROLOGUE.sub("", svg, count=1)
     match = _SIZE.search(body)
@@ -80,14 +110,36 @@ def inline_svg(svg: str) -> str:
     return body
 
 
+def data_uri(svg: str) -> str:
+    """The SVG text as a ``data:image/svg+xml`` URI (base64 of its UTF-8)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+SCRIPTS_HINT = "run the cell (or trust the notebook) for tooltips with full precision, and zoom"
+
+
+def picture(svg: str, alt: str = "graph of the computation") -> str:
+    """The drawing as an ``<img>`` that fits its container and survives a notebook's sanitizer."""
+    return (
+        f'<img class="deltagrad-svg" src="{data_uri(svg)}" alt="{_escape(alt)}" title="{_escape(SCRIPTS_HINT)}" '
+        'style="max-width:100%;height:auto;display:block">'
+    )
+
+
+FIGURE = "max-width:100%;overflow:hidden;margin:4px 0"
+CAPTION = "font:13px sans-serif;color:#333"
+
+
 def figure_html(svg: str, caption: str | None = None, zoom: bool = True) -> str:
-    """A notebook cell's HTML for one drawing: the inline SVG, an optional caption, the zoom/pan script."""
-    parts = [STYLE, '<div class="deltagrad-figure">', inline_svg(svg)]
+    """A notebook cell's HTML for one drawing: the picture, an optional caption, the script that makes it live.
+
+    ``zoom=False``: the script still puts the SVG inline (tooltips) but adds no zoom buttons.
+    """
+    still = "" if zoom else " data-still"
+    parts = [STYLE, f'<div class="deltagrad-figure"{still} style="{FIGURE}">', picture(svg)]
     if caption:
-        parts.append(f'<div style="font:13px sans-serif;color:#333">{_escape(caption)}</div>')
-    parts.append("</div>")
-    if zoom:
-        parts.append(f"<script>{ZOOM_SCRIPT}</script>")
+        parts.append(f'<div style="{CAPTION}">{_escape(caption)}</div>')
+    parts.append(f"</div><script>{ZOOM_SCRIPT}</script>")
     return "".join(parts)
 
 
@@ -98,6 +150,10 @@ def _escape(text: str) -> str:
 PLAYER_SCRIPT = """(function () {
   document.querySelectorAll("div.deltagrad-player:not([data-ready])").forEach(function (box) {
     box.setAttribute("data-ready", "on");
+    box.querySelectorAll(":scope > div.deltagrad-static-note").forEach(function (note) { note.remove(); });
+    box.querySelectorAll(":scope > div.deltagrad-frame > div.deltagrad-caption").forEach(function (c) {
+      c.style.display = "none";  // the bar shows the current one
+    });
     var frames = box.querySelectorAll(":scope > div.deltagrad-frame"), n = frames.length, at = 0, timer = null;
     var bar = document.createElement("div"); bar.className = "deltagrad-controls";
     function button(text, title, act) {
@@ -113,7 +169,9 @@ PLAYER_SCRIPT = """(function () {
     function show(k) {
       at = Math.max(0, Math.min(n - 1, k)); slider.value = at;
       frames.forEach(function (f, i) { f.style.display = i === at ? "" : "none"; });
-      where.textContent = " step " + at + " of " + (n - 1);
+      var caption = frames[at].querySelector(":scope > div.deltagrad-caption");
+      where.textContent = caption ? caption.textContent : " step " + at + " of " + (n - 1);
+      where.title = where.textContent;
     }
     function start() {
       if (at === n - 1) show(0);
@@ -127,23 +185,37 @@ PLAYER_SCRIPT = """(function () {
 
 
 PLAYER_STYLE = (
-    "<style>div.deltagrad-controls{font:13px sans-serif;margin:4px 0}"
+    "<style>div.deltagrad-controls{font:13px sans-serif;margin:4px 0;white-space:nowrap;overflow:hidden;"
+    "text-overflow:ellipsis}"  # one line whatever the caption: the picture never moves
     "div.deltagrad-controls *{margin-right:4px;vertical-align:middle}div.deltagrad-controls input{width:260px}</style>"
 )
 
 
 def player_html(svgs: list[str], captions: list[str]) -> str:
-    """The step-through as HTML: every frame inline, and a script that shows one at a time with a slider.
+    """The step-through as HTML: every frame, and a script that shows one at a time with a slider.
 
-    Without scripts all frames stay visible, one under the other, each with its caption.
+    Without scripts (an untrusted notebook) the first and the last frame show, each under its
+    caption, with a note saying why the others are hidden; the script removes the note.
     """
+    last = len(svgs) - 1
     frames = "".join(
-        f'<div class="deltagrad-frame" title="{_escape(caption)}">'
-        f'<div class="deltagrad-figure">{inline_svg(svg)}</div></div>'
-        for svg, caption in zip(svgs, captions, strict=True)
+        f'<div class="deltagrad-frame"{"" if k in (0, last) else HIDDEN}>'
+        f'<div class="deltagrad-caption" style="{CAPTION};{ONE_LINE}">{_escape(caption)}</div>'
+        f'<div class="deltagrad-figure" style="{FIGURE}">{picture(svg, f"the graph at {caption}")}</div></div>'
+        for k, (svg, caption) in enumerate(zip(svgs, captions, strict=True))
+    )
+    note = (
+        f'<div class="deltagrad-static-note" style="{NOTE}">Shown: step 0 and step {last}, the first and the last. '
+        "The player that steps through them all needs scripts, which this notebook does not run until "
+        "you run the cell (or trust the notebook).</div>"
     )
     return (
         STYLE
         + PLAYER_STYLE
-        + f'<div class="deltagrad-player">{frames}</div><script>{PLAYER_SCRIPT}{ZOOM_SCRIPT}</script>'
+        + f'<div class="deltagrad-player">{note}{frames}</div><script>{PLAYER_SCRIPT}{ZOOM_SCRIPT}</script>'
     )
+
+
+HIDDEN = ' style="display:none"'
+ONE_LINE = "white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
+NOTE = "font:italic 13px sans-serif;color:#555;margin:4px 0"

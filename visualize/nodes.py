@@ -165,10 +165,23 @@ def value_node(
 
 
 def op_symbol(v: Value, style: Style) -> str:
-    """The op's symbol from the op table; ``{c}`` is its constant (the 2 of ``x**2``)."""
+    """The op's symbol from the op table; ``{c}`` is its constant (the 2 of ``x**2``).
+
+    Cross-entropy's fused ``−log softmax_c`` is shown as the notes write it, ``−log pₖ`` with k
+    counted from 1 (the collapsed view's p₁, p₂, … and targets y₁, y₂, …), not the 0-based index.
+    """
     c = v.arg
+    if v.op.name == "neg_log_softmax":
+        return notation_text(f"−log p_{c + 1}")
     shown = style.number(c) if isinstance(c, float) else str(c)
     return v.op.symbol.replace("{c}", shown)
+
+
+def _op_tooltip(v: Value) -> str:
+    if v.op.name == "neg_log_softmax":
+        k = v.arg + 1
+        return notation_text(f"−log p_{k}, p = softmax(z): ∂/∂z_j = p_j − y_j (y_{k} = 1, every other y_j = 0)")
+    return f"{v.op.name}: {v.op.derivative}"
 
 
 def op_node(v: Value, style: Style, active: bool = False) -> dict[str, str]:
@@ -176,7 +189,7 @@ def op_node(v: Value, style: Style, active: bool = False) -> dict[str, str]:
     attrs = {
         "shape": "ellipse",
         "label": plain(op_symbol(v, style)),
-        "tooltip": plain(f"{v.op.name}: {v.op.derivative}"),
+        "tooltip": plain(_op_tooltip(v)),
         "margin": "0.02",
         "style": "filled",  # always filled (white unless active): the same style in every frame, the same layout
         "fillcolor": ACTIVE_FILL if active else "white",

@@ -104,6 +104,28 @@ def test_the_step_through_plays_and_keeps_its_nodes_in_place(browser, tmp_path: 
         "return [...document.querySelectorAll('div.deltagrad-frame')].map(f => f.style.display !== 'none')"
     )
     assert shown.index(True) == 1
+    bar = browser.execute_script("return document.querySelector('div.deltagrad-controls span').textContent")
+    assert bar.startswith("step 1 of 3: L passes its grad"), bar
+    assert browser.execute_script("return document.querySelectorAll('div.deltagrad-static-note').length") == 0
+    captions = browser.execute_script(
+        "return [...document.querySelectorAll('div.deltagrad-caption')].map(c => c.offsetHeight)"
+    )
+    assert captions and not any(captions), "the bar shows the caption; the frames' own (for no scripts) hide"
+    bar = "return document.querySelector('div.deltagrad-controls').getBoundingClientRect().height"
+    wide = browser.execute_script(bar)
+    browser.execute_script("document.body.style.width = '420px'")  # a narrow cell
+    tops = []
+    for _ in range(4):
+        assert browser.execute_script(bar) == wide, "the bar stays one line: a caption never pushes the picture"
+        tops.append(
+            browser.execute_script(
+                "return [...document.querySelectorAll('div.deltagrad-frame')].filter(f => f.style.display !== 'none')"
+                "[0].getBoundingClientRect().top"
+            )
+        )
+        browser.execute_script("document.querySelectorAll('div.deltagrad-controls button')[2].click()")
+    browser.execute_script("document.body.style.width = '900px'")
+    assert len(set(tops)) == 1, f"the frames move as the captions change: {tops}"
     _check_figures(browser)
     _check_frames(browser)
 
@@ -126,3 +148,36 @@ def test_the_saved_notebooks_show_fitting_graphs_with_tooltips(browser, tmp_path
     if name.startswith("01"):
         assert browser.execute_script("return document.querySelectorAll('div.deltagrad-player').length") == 1
         _check_frames(browser)
+
+
+UNTRUSTED = """
+return [...document.querySelectorAll("img.deltagrad-svg")].map(img => {
+  const box = img.getBoundingClientRect();
+  return {loaded: img.complete && img.naturalWidth > 0, right: box.right, width: box.width, natural: img.naturalWidth,
+          visible: box.width > 0 && box.height > 0, page: document.documentElement.clientWidth};
+});
+"""
+
+
+def test_what_an_untrusted_notebook_shows_fits_the_page(browser, tmp_path: Path) -> None:
+    """After JupyterLab's sanitizer (emulated): the pictures load, fit, and the player shows its two ends."""
+    from tests.visualize.sanitizer import emulate, text_of
+
+    report = _erratum_report()
+    big = draw(report.sample_loss(1), collapse=True, annotations=report.annotations(1))._repr_mimebundle_()
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    loss = (a * b + a).tanh()
+    loss.label = "L"
+    loss.backward()
+    player = step_through(loss)._repr_html_()
+    clean = emulate(big["text/html"] + player)
+    assert "<script" not in clean and "<svg" not in clean
+    browser.get(_page(tmp_path, clean))
+    pictures = browser.execute_script(UNTRUSTED)
+    assert pictures and all(p["loaded"] for p in pictures), "every data: picture decodes and loads"
+    shown = [p for p in pictures if p["visible"]]
+    assert len(shown) == 1 + 2, "the big graph, and the player's first and last frames"
+    for p in shown:
+        assert p["right"] <= p["page"] + 1, f"a picture overflows the page: {p}"
+    assert shown[0]["natural"] > shown[0]["width"], "the big graph is shrunk to the page, not clipped"
+    assert "the first and the last" in text_of(clean)

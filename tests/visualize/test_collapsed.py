@@ -149,3 +149,12 @@ def test_positions_do_not_depend_on_the_numbers_shown() -> None:
     first = _positions(draw(mlp_loss([2, 3, 2], seed=1), collapse=True).source)
     other = _positions(draw(mlp_loss([2, 3, 2], seed=7, x=[-123.25, 0.001]), collapse=True).source)
     assert first == other
+
+
+def test_the_full_view_names_cross_entropy_as_minus_log_p_k_counted_from_1() -> None:
+    model = nn.MLP(2, [2, 3], seed=0)
+    root = nn.cross_entropy(model([0.5, -1.0]), 1)  # class index 1: the notes' k = 2
+    root.backward()
+    ops = [attrs for attrs in parse_dot(draw(root).source).nodes.values() if "softmax" in attrs.get("tooltip", "")]
+    (op,) = ops
+    assert op["label"] == "−log p₂" and "y₂ = 1" in op["tooltip"] and "p = softmax(z)" in op["tooltip"]

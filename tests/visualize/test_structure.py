@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from itertools import pairwise
+
 import pytest
 
 from autograd import Value, topological_order
@@ -146,3 +149,40 @@ def test_a_graph_past_max_nodes_is_refused_with_its_size_and_the_ways_to_see_it(
 def test_max_nodes_applies_to_the_collapsed_view_too() -> None:
     with pytest.raises(GraphTooLargeError):
         draw(mlp_loss([2, 3, 1]), collapse=True, max_nodes=3)
+
+
+def _box(g) -> tuple[float, float, float, float]:
+    """x_min, x_max, y_min, y_max of a group's polygon/path points (Graphviz writes absolute points)."""
+    numbers = []
+    for shape in g.iter():
+        text = shape.get("points") or shape.get("d") or ""
+        numbers += [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", text)]
+    xs, ys = numbers[0::2], numbers[1::2]
+    return min(xs), max(xs), min(ys), max(ys)
+
+
+@needs_dot
+@pytest.mark.parametrize("sizes", [[2, 2, 2], [2, 3, 2], [3, 2, 2], [2, 3, 3, 2]])
+def test_the_full_view_draws_layers_as_columns(sizes: list[int]) -> None:
+    """Each layer starts right of where the one before ends: side by side, not stacked diagonally.
+
+    (The collapsed view fixes every position: neurons 1…n from the top, w in index order.)
+    """
+    clusters = svg_groups(parse_svg(to_svg(mlp_loss(sizes))), "cluster")
+    boxes = [_box(clusters[f"cluster_layer{layer}"]) for layer in range(1, len(sizes))]
+    for layer, (left, right) in enumerate(pairwise(boxes), start=1):
+        assert left[1] < right[0], f"layer {layer + 1} overlaps layer {layer}'s columns"
+
+
+@needs_dot
+@pytest.mark.parametrize("sizes", [[2, 2, 2], [2, 3, 2], [3, 2, 2], [2, 3, 3, 2]])
+def test_the_full_view_stacks_each_neurons_inputs_in_index_order(sizes: list[int]) -> None:
+    """w⁽ˡ⁾₁ⱼ, w⁽ˡ⁾₂ⱼ, …, then b⁽ˡ⁾ⱼ, top to bottom (the order of neurons in a layer is still dot's)."""
+    loss = mlp_loss(sizes)
+    nodes = svg_groups(parse_svg(to_svg(loss)), "node")
+    name = {v.label: f"v{k}" for k, v in enumerate(topological_order(loss)) if v.label}
+    for layer in range(1, len(sizes)):
+        for j in range(1, sizes[layer] + 1):
+            inputs = [f"w^({layer})_{i}{j}" for i in range(1, sizes[layer - 1] + 1)] + [f"b^({layer})_{j}"]
+            ys = [_box(nodes[name[label]])[2] for label in inputs]
+            assert ys == sorted(ys), f"neuron {j} of layer {layer}: {inputs} top to bottom"
