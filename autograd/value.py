@@ -1,9 +1,11 @@
 """``Value``: one scalar, the operation that made it, and its gradient.
 
-A Value holds its inputs in an ordered tuple (``x * x`` keeps both edges) and a
-reference to its ``Op`` from the table in ``ops.py``: no closure per node and
-no reference back from an input to its result, so a graph nobody holds is freed
-by reference counting alone.
+A Value holds its inputs in order (``x * x`` keeps both edges) and a reference
+to its ``Op`` from the table in ``ops.py``: no closure per node and no reference
+back from an input to its result, so a graph nobody holds is freed by reference
+counting alone. The one or two inputs of most ops sit in two slots of the node
+itself, not in a tuple of their own: one object per node, not two, for the
+garbage collector to track and traverse (half its work while a graph grows).
 """
 
 from __future__ import annotations
@@ -53,9 +55,11 @@ class Value:
     optimizer's state); the results of ops, which are most of a graph, do not.
     """
 
-    # _inputs: the op's inputs in order; _primitive: its Op from the table (None on a
-    # leaf); _c: the op's constant parameter (the 3 of x ** 3).
-    __slots__ = ("data", "grad", "label", "_inputs", "_primitive", "_c")
+    # _a, _b: the op's inputs. A one-input op's input is _a (_b is None), a two-input
+    # op's are _a and _b; an n-ary op's (sum, dot) are the tuple _a. Both None on a leaf.
+    # _primitive: the Op from the table (None on a leaf); _c: the op's constant
+    # parameter (the 3 of x ** 3). Read them through ``parents``, ``op`` and ``arg``.
+    __slots__ = ("data", "grad", "label", "_a", "_b", "_primitive", "_c")
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Value:
         # A constructed Value may carry attributes (a __dict__): a subclass, so the nodes
@@ -65,25 +69,30 @@ class Value:
     def __init__(self, data: float, _children: Iterable[Value] = (), _op: str = "", label: str | None = None) -> None:
         self.data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
-        self._inputs: tuple[Value, ...] = ()
+        self._a: Any = None
+        self._b: Value | None = None
         self._primitive: Op | None = None
         self._c: Any = None
         self.label = _checked_label(label)  # not a property: checking every v.label = ... cost 2.6% of an MLP step
         if _children != () or _op != "":
             from autograd.handbuilt import hand_built
 
-            self._inputs, self._primitive, self._c = hand_built(self.data, _children, _op)
+            link(self, *hand_built(self.data, _children, _op))
 
     # --- graph structure -------------------------------------------------
     @property
     def parents(self) -> tuple[Value, ...]:
         """The inputs of the op that made this value, in order (empty for a leaf)."""
-        return self._inputs
+        a = self._a
+        if a is None or type(a) is tuple:
+            return a or ()
+        b = self._b
+        return (a,) if b is None else (a, b)
 
     @property
     def _prev(self) -> tuple[Value, ...]:
         """micrograd's name for ``parents`` (read-only; a tuple in order, not a set)."""
-        return self._inputs
+        return self.parents
 
     @property
     def op(self) -> Op | None:
@@ -105,7 +114,7 @@ class Value:
 
     def is_leaf(self) -> bool:
         """Whether no op made this value (an input, a parameter or a constant)."""
-        return not self._inputs
+        return self._a is None
 
     # --- arithmetic ------------------------------------------------------
     def __add__(self, other: Scalar) -> Value:
@@ -234,20 +243,29 @@ def _constant(data: float) -> Value:
     v = _new_value(Value)
     v.data = data if type(data) is float else _as_float(data)
     v.grad = 0.0
-    v._inputs = ()
+    v._a = None
+    v._b = None
     v._primitive = None
     v._c = None
     v.label = None
     return v
 
 
+def link(v: Value, inputs: tuple[Value, ...], op: Op, c: Any) -> None:
+    """Make ``v`` the result of ``op`` (constant ``c``) on ``inputs``: the one place that lays them out."""
+    if op.arity == 1 or op.arity == 2:
+        v._a, v._b = inputs if op.arity == 2 else (inputs[0], None)
+    else:
+        v._a, v._b = inputs, None
+    v._primitive = op
+    v._c = c
+
+
 def _node(data: float, inputs: tuple[Value, ...], op: Op, c: Any) -> Value:
     v = _new_value(Value)
     v.data = data
     v.grad = 0.0
-    v._inputs = inputs
-    v._primitive = op
-    v._c = c
+    link(v, inputs, op, c)
     v.label = None
     return v
 
@@ -291,7 +309,8 @@ def _binary(op: Op, a: Scalar, b: Scalar) -> Value:
     v = _new_value(Value)
     v.data = data
     v.grad = 0.0
-    v._inputs = (a, b)
+    v._a = a
+    v._b = b
     v._primitive = op
     v._c = None
     v.label = None
@@ -310,7 +329,8 @@ def _unary(op: Op, a: Scalar, arg: Any = None) -> Value:
     v = _new_value(Value)
     v.data = data
     v.grad = 0.0
-    v._inputs = (a,)
+    v._a = a
+    v._b = None
     v._primitive = op
     v._c = arg
     v.label = None
