@@ -44,6 +44,12 @@ def topological_order(root: Value) -> list[Value]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value, got {type(root).__name__} {root!r}")
+    return _order(root, zero=False)
+
+
+def _order(root: Value, zero: bool) -> list[Value]:
+    """``topological_order``; with ``zero``, each node that has inputs gets ``.grad = 0.0`` as it is placed
+    (``backward``'s reset, done while the node is at hand rather than in a second pass over the graph)."""
     order: list[Value] = []
     seen = {root}
     stack: list[Any] = [root]
@@ -58,7 +64,10 @@ def topological_order(root: Value) -> list[Value]:
                     break
             else:
                 pop()
-                place(pop())
+                node = pop()
+                if zero:
+                    node.grad = 0.0
+                place(node)
             continue
         a = top._a
         if a is not None:
@@ -74,6 +83,8 @@ def topological_order(root: Value) -> list[Value]:
                 visit(b)
                 push(b)
                 continue
+            if zero:
+                top.grad = 0.0
         pop()  # every input of top is placed: top can follow them
         place(top)
     return order
@@ -165,10 +176,7 @@ def backward(root: Value, seed: float = 1.0) -> None:
     """
     seed = finite.seed(seed, "backward()")
     with _LOCK:
-        order = topological_order(root)
-        for v in order:
-            if v._a is not None:
-                v.grad = 0.0
+        order = _order(root, zero=True)  # and every intermediate .grad set to 0
         root.grad += seed
         deque(_chain_rule(order), maxlen=0)  # the walk, run to its end
 
