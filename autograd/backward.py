@@ -113,9 +113,10 @@ def _chain_rule(order: list[Value], create_graph: bool = False, steps: bool = Fa
     finite is judged by ``finite.check_gradient``. The caller sets the ``.grad`` the
     walk starts from. With ``steps``, each node is yielded once it has passed its
     gradient on; without, the walk runs to its end on the first ``next()`` (a yield
-    per node costs ~2% of a backward pass). One- and two-input nodes are read
-    from their two slots without building an argument list: they are almost
-    every node of a graph.
+    per node costs ~2% of a backward pass). An op with a ``step`` (ops.py) takes
+    the step itself, its partials written in; for any other op the rule below
+    calls ``partials``, reading one- and two-input nodes from their two slots
+    without building an argument list.
     """
     inf = math.inf
     for node in reversed(order):
@@ -131,17 +132,20 @@ def _chain_rule(order: list[Value], create_graph: bool = False, steps: bool = Fa
             finite.check_gradient(order, node)
         if a is None:  # a leaf
             continue
+        op = node._primitive
         try:
-            if type(a) is tuple:
-                local = node._primitive.partials(node.data, node._c, *map(_data, a))
+            if (step := op.step) is not None:  # the op's partials written into the step (ops.py)
+                step(node, g)
+            elif type(a) is tuple:
+                local = op.partials(node.data, node._c, *map(_data, a))
                 for p, d in zip(a, local, strict=True):
                     p.grad += g * d
             elif (b := node._b) is not None:
-                da, db = node._primitive.partials(node.data, node._c, a.data, b.data)
+                da, db = op.partials(node.data, node._c, a.data, b.data)
                 a.grad += g * da
                 b.grad += g * db
             else:
-                (da,) = node._primitive.partials(node.data, node._c, a.data)
+                (da,) = op.partials(node.data, node._c, a.data)
                 a.grad += g * da
         except (ArithmeticError, ValueError) as exc:
             raise _local_failure(node, exc) from exc
