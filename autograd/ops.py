@@ -236,7 +236,11 @@ def _dot(c: Any, *x: float) -> float:
         total = _sumprod(x[:n], x[n : 2 * n])
         total = total + x[-1] if len(x) % 2 else total
     else:
-        total = _fsum([*map(operator.mul, x[:n], x[n : 2 * n]), *x[2 * n :]])
+        terms = [*map(operator.mul, x[:n], x[n : 2 * n]), *x[2 * n :]]
+        try:
+            total = math.fsum(terms)
+        except (OverflowError, ValueError):  # a partial sum overflowed, or inf − inf: _fsum's rules
+            total = _fsum(terms)
     if total - total == 0.0 or not all(map(math.isfinite, x)):
         return total
     # A product or a partial sum overflowed although every input is finite (1e200·1e200 − 1e200·1e200):

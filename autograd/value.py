@@ -279,7 +279,7 @@ def apply(op: Op, *inputs: Scalar, arg: Any = None) -> Value:
     """
     if not set(map(type, inputs)) <= _VALUES:  # C-speed check: a neuron's dot has 2n+1 inputs
         inputs = tuple(x if isinstance(x, Value) else _constant(x) for x in inputs)
-    x = tuple(map(_data, inputs))
+    x = tuple([v.data for v in inputs])  # a comprehension reads a slot ~2x faster than map(attrgetter)
     data = op.forward(arg, *x)
     if data - data != 0.0 or (total := _add_up(x)) != total:  # inf or NaN out, or a NaN in: finite.py
         refuse_forward(op, arg, x, data)
@@ -342,7 +342,7 @@ def sum(values: Iterable[Scalar]) -> Value:  # noqa: A001 - the engine's n-ary s
     values = tuple(values)
     if not values:
         raise ValueError("sum() of no values: pass at least one Value or number")
-    return apply(ops.SUM, *values)
+    return _sum_node(ops.SUM, values)
 
 
 def dot(a: Iterable[Scalar], w: Iterable[Scalar], b: Scalar | None = None) -> Value:
@@ -355,7 +355,29 @@ def dot(a: Iterable[Scalar], w: Iterable[Scalar], b: Scalar | None = None) -> Va
         raise ValueError(f"dot() needs two sequences of the same length, got {len(a)} and {len(w)}")
     if not a:
         raise ValueError("dot() of two empty sequences: pass at least one pair")
-    return apply(ops.DOT, *a, *w) if b is None else apply(ops.DOT, *a, *w, b)
+    return _sum_node(ops.DOT, (*a, *w) if b is None else (*a, *w, b))
+
+
+def _sum_node(op: Op, inputs: tuple[Scalar, ...]) -> Value:
+    """``apply`` for ``sum`` and ``dot``: their result is NaN whenever an input is (a NaN term makes
+    the sum NaN), so the result's one check covers the inputs too, and the tuple is the node's own."""
+    if not set(map(type, inputs)) <= _VALUES:
+        inputs = tuple(x if isinstance(x, Value) else _constant(x) for x in inputs)
+    x = [v.data for v in inputs]  # a comprehension reads a slot ~2x faster than map(attrgetter)
+    data = op.forward(None, *x)
+    if data - data != 0.0:  # inf or NaN out (a NaN in among them): finite.py
+        refuse_forward(op, None, x, data)
+    if not _grad_enabled.get():
+        return _constant(data)
+    v = _new_value(Value)
+    v.data = data
+    v.grad = 0.0
+    v._a = inputs
+    v._b = None
+    v._primitive = op
+    v._c = None
+    v.label = None
+    return v
 
 
 FUNCTIONS: dict[str, Callable[[Scalar], Value]] = {}
