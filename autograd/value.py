@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 import html
+import math
 import numbers
 import operator
 from collections.abc import Callable, Iterable, Iterator
@@ -351,11 +352,28 @@ def dot(a: Iterable[Scalar], w: Iterable[Scalar], b: Scalar | None = None) -> Va
         a = tuple(a)
     if type(w) not in (list, tuple):
         w = tuple(w)
-    if len(a) != len(w):
-        raise ValueError(f"dot() needs two sequences of the same length, got {len(a)} and {len(w)}")
+    n = len(a)
+    if n != len(w):
+        raise ValueError(f"dot() needs two sequences of the same length, got {n} and {len(w)}")
     if not a:
         raise ValueError("dot() of two empty sequences: pass at least one pair")
-    return _sum_node(ops.DOT, (*a, *w) if b is None else (*a, *w, b))
+    inputs = (*a, *w) if b is None else (*a, *w, b)
+    if not set(map(type, inputs)) <= _VALUES:
+        inputs = tuple(x if isinstance(x, Value) else _constant(x) for x in inputs)
+        a, w = inputs[:n], inputs[n : 2 * n]
+        b = None if b is None else inputs[-1]
+    # ops.DOT's forward, read straight from the Values: the same terms a_i·w_i (and b), added by
+    # fsum. Anything but a finite sum goes to the table's forward, whose rules decide it.
+    terms = [ai.data * wi.data for ai, wi in zip(a, w, strict=True)]
+    if b is not None:
+        terms.append(b.data)
+    try:
+        data = math.fsum(terms)
+    except (OverflowError, ValueError):
+        data = math.inf
+    if data - data != 0.0:
+        return _sum_node(ops.DOT, inputs)
+    return _n_ary(ops.DOT, inputs, data)
 
 
 def _sum_node(op: Op, inputs: tuple[Scalar, ...]) -> Value:
@@ -367,6 +385,10 @@ def _sum_node(op: Op, inputs: tuple[Scalar, ...]) -> Value:
     data = op.forward(None, *x)
     if data - data != 0.0:  # inf or NaN out (a NaN in among them): finite.py
         refuse_forward(op, None, x, data)
+    return _n_ary(op, inputs, data)
+
+
+def _n_ary(op: Op, inputs: tuple[Value, ...], data: float) -> Value:
     if not _grad_enabled.get():
         return _constant(data)
     v = _new_value(Value)

@@ -21,7 +21,7 @@ from typing import Any
 import mpmath
 import pytest
 import sympy
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import autograd
@@ -208,3 +208,27 @@ def test_step_is_the_partials_applied_to_g(name: str, data: st.DataObject, g: fl
 def _start_gradients(xs: list[Value]) -> None:
     for i, q in enumerate(xs):
         q.grad = 0.1 * (i + 1)
+
+
+_terms = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e200, max_value=1e200)
+
+
+@given(pairs=st.lists(st.tuples(_terms, _terms), min_size=1, max_size=20), b=st.none() | _terms)
+@example(pairs=[(1e200, 1e200), (1e200, -1e200)], b=1.0)  # products overflow, their sum does not: exact
+@example(pairs=[(1e200, 1e200)], b=None)  # the sum overflows: refused
+@example(pairs=[(0.1, 0.3), (-0.1, 0.3)], b=1e-17)  # cancellation: correctly rounded
+def test_dot_of_values_is_the_table_forward_bit_for_bit(pairs: list[tuple[float, float]], b: float | None) -> None:
+    """``autograd.dot`` adds the terms read from the Values itself: the same float as ``OPS['dot'].forward``."""
+    x = [p for p, _ in pairs] + [q for _, q in pairs] + ([] if b is None else [b])
+    try:
+        want = repr(OPS["dot"].forward(None, *x))
+        if want in ("inf", "-inf"):
+            want = "OverflowInOpError"
+    except ArithmeticError as exc:
+        want = type(exc).__name__
+    a, w = [Value(p) for p, _ in pairs], [Value(q) for _, q in pairs]
+    try:
+        got = repr(autograd.dot(a, w, None if b is None else Value(b)).data)
+    except ArithmeticError as exc:
+        got = type(exc).__name__
+    assert got == want
