@@ -40,7 +40,9 @@ def topological_order(root: Value) -> list[Value]:
     Depth-first, with the path in a list (no recursion): a node stays on it until
     every input is placed. A node of one or two inputs is looked at again after each
     input it pushes; an n-ary node (``dot``, ``sum``) pushes an iterator over its
-    inputs above itself, which resumes where it stopped.
+    inputs above itself, which resumes where it stopped. (An input already seen is
+    placed: the nodes seen but not placed are the path, and an input of a node on the
+    path cannot be on the path before it, in a graph without cycles.)
     """
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value, got {type(root).__name__} {root!r}")
@@ -72,14 +74,14 @@ def _order(root: Value, zero: bool) -> list[Value]:
         a = top._a
         if a is not None:
             if type(a) is tuple:
-                push(iter(a))
-                continue
-            if a not in seen:
+                if not seen.issuperset(a):  # one C call when every input is placed already (a layer's dots)
+                    push(iter(a))
+                    continue
+            elif a not in seen:
                 visit(a)
                 push(a)
                 continue
-            b = top._b
-            if b is not None and b not in seen:
+            elif (b := top._b) is not None and b not in seen:
                 visit(b)
                 push(b)
                 continue
