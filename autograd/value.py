@@ -30,6 +30,8 @@ Scalar = Union["Value", float, int]
 
 
 def _as_float(data: Any) -> float:
+    if type(data) is float or type(data) is int:  # x ** 2: no need to ask numbers.Real (an ABC, ~0.3 us)
+        return float(data)
     if isinstance(data, bool) or not isinstance(data, numbers.Real):
         what = type(data).__name__
         vector = isinstance(data, Iterable) and not isinstance(data, str | bytes)
