@@ -35,27 +35,68 @@ _LOCK = threading.RLock()
 
 
 def topological_order(root: Value) -> list[Value]:
-    """Every value ``root`` depends on, inputs before the results made from them."""
+    """Every value ``root`` depends on, inputs before the results made from them.
+
+    Depth-first, with the path in a list (no recursion): a node stays on it until
+    every input is placed. A node of one or two inputs is looked at again after each
+    input it pushes; an n-ary node (``dot``, ``sum``) pushes an iterator over its
+    inputs above itself, which resumes where it stopped. (An input already seen is
+    placed: the nodes seen but not placed are the path, and an input of a node on the
+    path cannot be on the path before it, in a graph without cycles.)
+    """
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value, got {type(root).__name__} {root!r}")
+    return _order(root, zero=False)
+
+
+def _order(root: Value, zero: bool) -> list[Value]:
+    """``topological_order``; with ``zero``, each node that has inputs gets ``.grad = 0.0`` as it is placed
+    (``backward``'s reset, done while the node is at hand rather than in a second pass over the graph)."""
     order: list[Value] = []
     seen = {root}
-    stack = [(root, iter(root._inputs))]
+    stack: list[Any] = [root]
+    visit, push, pop, place = seen.add, stack.append, stack.pop, order.append
     while stack:
-        node, parents = stack[-1]
-        for p in parents:
-            if p not in seen:
-                seen.add(p)
-                stack.append((p, iter(p._inputs)))
-                break
-        else:  # every input of node is placed: node can follow them
-            stack.pop()
-            order.append(node)
+        top = stack[-1]
+        if type(top) is _INPUTS:  # the inputs of the n-ary node below it
+            for p in top:
+                if p not in seen:
+                    visit(p)
+                    push(p)
+                    break
+            else:
+                pop()
+                node = pop()
+                if zero:
+                    node.grad = 0.0
+                place(node)
+            continue
+        a = top._a
+        if a is not None:
+            if type(a) is tuple:
+                if not seen.issuperset(a):  # one C call when every input is placed already (a layer's dots)
+                    push(iter(a))
+                    continue
+            elif a not in seen:
+                visit(a)
+                push(a)
+                continue
+            elif (b := top._b) is not None and b not in seen:
+                visit(b)
+                push(b)
+                continue
+            if zero:
+                top.grad = 0.0
+        pop()  # every input of top is placed: top can follow them
+        place(top)
     return order
 
 
+_INPUTS = type(iter(()))
+
+
 def _local_failure(node: Value, exc: Exception) -> BackwardError:
-    shown = [repr(p.data) for p in node._inputs]
+    shown = [repr(p.data) for p in node.parents]
     if node._c is not None:
         shown.append(f"c={node._c!r}")
     where = f"{node._primitive.name}({', '.join(shown)})"
@@ -74,37 +115,40 @@ def _chain_rule(order: list[Value], create_graph: bool = False, steps: bool = Fa
     finite is judged by ``finite.check_gradient``. The caller sets the ``.grad`` the
     walk starts from. With ``steps``, each node is yielded once it has passed its
     gradient on; without, the walk runs to its end on the first ``next()`` (a yield
-    per node costs ~2% of a backward pass). One- and two-input nodes are unpacked
-    without building an argument list: they are almost every node of a graph.
+    per node costs ~2% of a backward pass). An op with a ``step`` (ops.py) takes
+    the step itself, its partials written in; for any other op the rule below
+    calls ``partials``, reading one- and two-input nodes from their two slots
+    without building an argument list.
     """
     inf = math.inf
     for node in reversed(order):
-        parents = node._inputs
         g = node.grad
+        a = node._a
         if create_graph:  # the rules run on Values: each gradient is itself a graph
-            if parents:
-                _values_step(node, g, parents)
+            if a is not None:
+                _values_step(node, g, node.parents)
                 if steps:
                     yield node
             continue
         if not -inf < g < inf:  # one comparison per node: NaN or ±inf
             finite.check_gradient(order, node)
-        if not parents:
+        if a is None:  # a leaf
             continue
+        op = node._primitive
         try:
-            if len(parents) == 2:
-                a, b = parents
-                da, db = node._primitive.partials(node.data, node._c, a.data, b.data)
+            if (step := op.step) is not None:  # the op's partials written into the step (ops.py)
+                step(node, g)
+            elif type(a) is tuple:
+                local = op.partials(node.data, node._c, *map(_data, a))
+                for p, d in zip(a, local, strict=True):
+                    p.grad += g * d
+            elif (b := node._b) is not None:
+                da, db = op.partials(node.data, node._c, a.data, b.data)
                 a.grad += g * da
                 b.grad += g * db
-            elif len(parents) == 1:
-                a = parents[0]
-                (da,) = node._primitive.partials(node.data, node._c, a.data)
-                a.grad += g * da
             else:
-                local = node._primitive.partials(node.data, node._c, *map(_data, parents))
-                for p, d in zip(parents, local, strict=True):
-                    p.grad += g * d
+                (da,) = op.partials(node.data, node._c, a.data)
+                a.grad += g * da
         except (ArithmeticError, ValueError) as exc:
             raise _local_failure(node, exc) from exc
         if steps:
@@ -138,10 +182,7 @@ def backward(root: Value, seed: float = 1.0) -> None:
     """
     seed = finite.seed(seed, "backward()")
     with _LOCK:
-        order = topological_order(root)
-        for v in order:
-            if v._inputs:
-                v.grad = 0.0
+        order = _order(root, zero=True)  # and every intermediate .grad set to 0
         root.grad += seed
         deque(_chain_rule(order), maxlen=0)  # the walk, run to its end
 
@@ -150,7 +191,7 @@ def backward_step(node: Value) -> None:
     """One node's step of the chain rule (``Value.backward_step``, micrograd's ``_backward``)."""
     with _LOCK:
         deque(_chain_rule([node]), maxlen=0)
-        for p in node._inputs:
+        for p in node.parents:
             if not -math.inf < p.grad < math.inf:
                 finite.check_gradient([node], p)
 

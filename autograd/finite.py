@@ -49,7 +49,7 @@ def _name(v: Any) -> str:
 
 
 def _shown(node: Any) -> str:
-    operands = [repr(p.data) for p in node._inputs] + ([] if node._c is None else [f"c={node._c!r}"])
+    operands = [repr(p.data) for p in node.parents] + ([] if node._c is None else [f"c={node._c!r}"])
     return f"{node._primitive.name}({', '.join(operands)})"
 
 
@@ -61,15 +61,15 @@ def check_gradient(order: Sequence[Any], p: Any) -> None:
     """
     contributions = []
     for c in order:
-        if c._primitive is None or not any(q is p for q in c._inputs):
+        if c._primitive is None or not any(q is p for q in c.parents):
             continue
         g = c.grad
         try:
-            local = c._primitive.partials(c.data, c._c, *(q.data for q in c._inputs))
+            local = c._primitive.partials(c.data, c._c, *(q.data for q in c.parents))
         except (ArithmeticError, ValueError):
             continue
-        data_finite = all(math.isfinite(q.data) for q in c._inputs) and math.isfinite(c.data)
-        for i, (q, d) in enumerate(zip(c._inputs, local, strict=True), start=1):
+        data_finite = all(math.isfinite(q.data) for q in c.parents) and math.isfinite(c.data)
+        for i, (q, d) in enumerate(zip(c.parents, local, strict=True), start=1):
             if q is not p:
                 continue
             d = float(d)

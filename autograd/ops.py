@@ -49,6 +49,13 @@ class Op:
         on_arrays: the forward on numpy arrays (``autograd.arrays``), for a compiled replay;
             None when ``forward`` itself works on arrays (``a + b``). ``partials`` runs on
             arrays as it is: its helpers below take floats, Values and arrays.
+        step: optional, for speed: ``step(node, g)`` is the chain rule's step through one
+            node with ``partials`` written in (``x.grad += g · ∂out/∂x`` for each input x,
+            in the same order and with the same floats). ``backward()`` uses it instead of
+            calling ``partials``; ``tests/autograd/test_ops.py`` checks that both give the
+            same gradients at every op's test points. It reads the node's inputs where
+            ``Value`` keeps them: ``node._a`` (and ``node._b`` for a second input), or the
+            tuple ``node._a`` for an n-ary op.
     """
 
     name: str
@@ -60,6 +67,7 @@ class Op:
     function: bool = False
     kinks: tuple[float, ...] = ()
     on_arrays: Callable[..., Any] | None = None
+    step: Callable[[Any, float], None] | None = None
 
     def __post_init__(self) -> None:
         if (self.function or self.kinks) and self.arity != 1:
@@ -218,17 +226,15 @@ def _fsum(x: tuple[float, ...] | list[float]) -> float:
         return math.nan
 
 
-_sumprod = getattr(math, "sumprod", None)
-
-
 def _dot(c: Any, *x: float) -> float:
-    # Inputs are a_1..a_n, w_1..w_n and, when their count is odd, a bias b last.
+    # Inputs are a_1..a_n, w_1..w_n and, when their count is odd, a bias b last. The products and b are
+    # added by fsum, correctly rounded (``autograd.dot`` adds the same terms, read from the Values).
     n = len(x) // 2
-    if _sumprod is not None:  # Python >= 3.12: one C loop, extended-precision accumulation
-        total = _sumprod(x[:n], x[n : 2 * n])
-        total = total + x[-1] if len(x) % 2 else total
-    else:
-        total = _fsum([*map(operator.mul, x[:n], x[n : 2 * n]), *x[2 * n :]])
+    terms = [*map(operator.mul, x[:n], x[n : 2 * n]), *x[2 * n :]]
+    try:
+        total = math.fsum(terms)
+    except (OverflowError, ValueError):  # a partial sum overflowed, or inf − inf: _fsum's rules
+        total = _fsum(terms)
     if total - total == 0.0 or not all(map(math.isfinite, x)):
         return total
     # A product or a partial sum overflowed although every input is finite (1e200·1e200 − 1e200·1e200):
@@ -294,9 +300,55 @@ def _neg_log_softmax(c: int, *z: float) -> float:
     return _logsumexp(c, *z)
 
 
-ADD = Op("add", lambda c, a, b: a + b, lambda out, c, a, b: (1.0, 1.0), "+", "∂/∂a = 1, ∂/∂b = 1", 2)
-SUB = Op("sub", lambda c, a, b: a - b, lambda out, c, a, b: (1.0, -1.0), "−", "∂/∂a = 1, ∂/∂b = −1", 2)
-MUL = Op("mul", lambda c, a, b: a * b, lambda out, c, a, b: (b, a), "×", "∂/∂a = b, ∂/∂b = a", 2)
+# The steps of the ops most graphs are made of: each is its entry's partials, applied to g.
+# (g · 1 is g and g · −1 is −g exactly, so adding g is adding g · 1.)
+
+
+def _add_step(node: Any, g: float) -> None:
+    node._a.grad += g
+    node._b.grad += g
+
+
+def _sub_step(node: Any, g: float) -> None:
+    node._a.grad += g
+    node._b.grad -= g
+
+
+def _mul_step(node: Any, g: float) -> None:
+    a, b = node._a, node._b
+    a.grad += g * b.data
+    b.grad += g * a.data
+
+
+def _neg_step(node: Any, g: float) -> None:
+    node._a.grad -= g
+
+
+def _relu_step(node: Any, g: float) -> None:
+    a = node._a
+    a.grad += g if a.data > 0.0 else g * 0.0  # g · 0, not nothing: an infinite g still meets the zero
+
+
+def _sum_step(node: Any, g: float) -> None:
+    for x in node._a:
+        x.grad += g
+
+
+def _dot_step(node: Any, g: float) -> None:
+    x = node._a
+    n = len(x) // 2
+    a, w = x[:n], x[n : 2 * n]
+    for ai, wi in zip(a, w, strict=True):  # ∂/∂a_i = w_i
+        ai.grad += g * wi.data
+    for ai, wi in zip(a, w, strict=True):  # ∂/∂w_i = a_i
+        wi.grad += g * ai.data
+    if len(x) % 2:  # ∂/∂b = 1
+        x[-1].grad += g
+
+
+ADD = Op("add", lambda c, a, b: a + b, lambda out, c, a, b: (1.0, 1.0), "+", "∂/∂a = 1, ∂/∂b = 1", 2, step=_add_step)
+SUB = Op("sub", lambda c, a, b: a - b, lambda out, c, a, b: (1.0, -1.0), "−", "∂/∂a = 1, ∂/∂b = −1", 2, step=_sub_step)
+MUL = Op("mul", lambda c, a, b: a * b, lambda out, c, a, b: (b, a), "×", "∂/∂a = b, ∂/∂b = a", 2, step=_mul_step)
 DIV = Op(
     "div",
     _checked_div,
@@ -306,7 +358,7 @@ DIV = Op(
     2,
     on_arrays=arrays.div,
 )
-NEG = Op("neg", lambda c, a: -a, lambda out, c, a: (-1.0,), "−", "∂/∂a = −1", 1)
+NEG = Op("neg", lambda c, a: -a, lambda out, c, a: (-1.0,), "−", "∂/∂a = −1", 1, step=_neg_step)
 POW = Op(
     "pow",
     lambda c, a, b: _checked_pow(a, b),
@@ -357,6 +409,7 @@ RELU = Op(
     function=True,
     kinks=(0.0,),
     on_arrays=arrays.relu,
+    step=_relu_step,
 )
 ABS = Op(
     "abs",
@@ -390,9 +443,25 @@ COS = Op(
     on_arrays=arrays.periodic("cos", np.cos),
 )
 SUM = Op(
-    "sum", lambda c, *x: _fsum(x), lambda out, c, *x: (1.0,) * len(x), "Σ", "∂/∂x_i = 1", None, on_arrays=arrays.sum
+    "sum",
+    lambda c, *x: _fsum(x),
+    lambda out, c, *x: (1.0,) * len(x),
+    "Σ",
+    "∂/∂x_i = 1",
+    None,
+    on_arrays=arrays.sum,
+    step=_sum_step,
 )
-DOT = Op("dot", _dot, _dot_partials, "Σ a·w", "∂/∂a_i = w_i, ∂/∂w_i = a_i, ∂/∂b = 1", None, on_arrays=arrays.dot)
+DOT = Op(
+    "dot",
+    _dot,
+    _dot_partials,
+    "Σ a·w",
+    "∂/∂a_i = w_i, ∂/∂w_i = a_i, ∂/∂b = 1",
+    None,
+    on_arrays=arrays.dot,
+    step=_dot_step,
+)
 LOGSUMEXP = Op(
     "logsumexp",
     lambda c, *z: _logsumexp(None, *z),

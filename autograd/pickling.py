@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd.ops import OPS, Op
+from autograd.value import link
 
 
 def _attributes(v: Any) -> dict[str, Any] | None:
@@ -31,7 +32,7 @@ def _fill(v: Any, data: float, grad: Any, label: str | None, attributes: dict[st
 def leaf(cls: type, data: float, grad: Any, label: str | None, attributes: dict[str, Any] | None) -> Any:
     """A leaf Value again (the reconstructor ``__reduce__`` names for a leaf)."""
     v = object.__new__(cls)
-    v._inputs, v._primitive, v._c = (), None, None
+    v._a, v._b, v._primitive, v._c = None, None, None, None
     _fill(v, data, grad, label, attributes)
     return v
 
@@ -45,9 +46,7 @@ def graph(records: list[Any]) -> Any:
             continue
         cls, op, c, inputs, data, grad, label, attributes = r
         v = object.__new__(cls)
-        v._inputs = tuple(nodes[i] for i in inputs)
-        v._primitive = OPS[op] if isinstance(op, str) else op
-        v._c = c
+        link(v, tuple(nodes[i] for i in inputs), OPS[op] if isinstance(op, str) else op, c)
         _fill(v, data, grad, label, attributes)
         nodes.append(v)
     return nodes[-1]
@@ -55,7 +54,7 @@ def graph(records: list[Any]) -> Any:
 
 def reduce(v: Any) -> tuple[Any, tuple[Any, ...]]:
     """``Value.__reduce__``: a reconstructor and its arguments, flat however deep the graph."""
-    if not v._inputs:
+    if v._primitive is None:
         return leaf, (type(v), v.data, v.grad, v.label, _attributes(v))
     from autograd.backward import topological_order
 
@@ -63,11 +62,11 @@ def reduce(v: Any) -> tuple[Any, tuple[Any, ...]]:
     position = {node: k for k, node in enumerate(order)}
     records: list[Any] = []
     for node in order:
-        if not node._inputs:
+        if node._primitive is None:
             records.append(node)
             continue
         op: Op = node._primitive
         key: str | Op = op.name if OPS.get(op.name) is op else op  # a custom Op is pickled as itself
-        inputs = tuple(position[p] for p in node._inputs)
+        inputs = tuple(position[p] for p in node.parents)
         records.append((type(node), key, node._c, inputs, node.data, node.grad, node.label, _attributes(node)))
     return graph, (records,)

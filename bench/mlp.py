@@ -64,8 +64,9 @@ def initial_layers(seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def flat_parameters(layers: list[tuple[np.ndarray, np.ndarray]]) -> list[float]:
-    """micrograd's parameter order: per layer, per neuron, its weights then its bias."""
-    return [v for W, b in layers for j in range(W.shape[1]) for v in [*W[:, j], b[j]]]
+    """micrograd's parameter order: per layer, per neuron, its weights then its bias (Python floats, as a
+    user's weights are: a numpy scalar in ``p.data`` would make every operation on it numpy's)."""
+    return [float(v) for W, b in layers for j in range(W.shape[1]) for v in [*W[:, j], b[j]]]
 
 
 # --- one step per implementation: each returns step() -> loss before the update ---

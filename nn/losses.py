@@ -31,6 +31,8 @@ def _outputs(z: Outputs) -> list[Value]:
 
 def _targets(y: Target, n: int, loss: str) -> list[float | Value]:
     """The target as a list of n numbers; Values stay Values (a target that is an input of a compiled graph)."""
+    if type(y) is float and n == 1 and y - y == 0.0:  # one finite float: the common case, without the ABC checks
+        return [y]
     ys = [y] if isinstance(y, numbers.Real | Value) else list(y)
     if len(ys) != n:
         raise ValueError(f"{loss}: target y has {len(ys)} entries but the model has {n} outputs")

@@ -12,6 +12,7 @@ central differences in float64, and PyTorch in float64.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -20,7 +21,7 @@ from typing import Any
 import mpmath
 import pytest
 import sympy
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import autograd
@@ -169,3 +170,65 @@ def test_value_and_grad_match_torch(name: str, data: st.DataObject, torch: Any) 
         assert x.grad == pytest.approx(t.grad.item(), rel=1e-10, abs=1e-12), (
             f"∂{name}/∂x{i} at c={p.c}, x={p.x}: deltagrad {x.grad}, torch {t.grad.item()}"
         )
+
+
+STEPPED = [name for name, op in OPS.items() if op.step is not None]
+SEEDS = (1.0, -2.5, 0.0, -0.0, 1e300, math.inf, -math.inf)
+
+
+@pytest.mark.parametrize("name", STEPPED)
+@given(data=st.data(), g=st.floats(allow_nan=False))
+def test_step_is_the_partials_applied_to_g(name: str, data: st.DataObject, g: float) -> None:
+    """An op's fast ``step`` leaves every ``.grad`` bit for bit as its ``partials`` through the chain rule do.
+
+    At the spec's point, its negation and zero (every op with a step is defined on all reals),
+    for the drawn g and the seeds that break lazy rules (±0, ±inf: inf · 0 must still be nan).
+    The inputs start from different gradients, and are also all one Value (``x * x``: each
+    edge adds its own term) or two Values in a drawn pattern (so the order of additions shows).
+    """
+    op, p = OPS[name], data.draw(spec_of(name).points)
+    n = len(p.x)
+    u, v = Value(p.x[0]), Value(-p.x[-1])
+    pattern = data.draw(st.lists(st.sampled_from((u, v)), min_size=n, max_size=n))  # two Values, many edges
+    cases = [[Value(x) for x in p.x], [Value(-x) for x in p.x], [Value(0.0) for _ in p.x], [u] * n, pattern]
+    for xs in cases:
+        x = tuple(q.data for q in xs)
+        out = op.forward(p.c, *x)
+        node = autograd.value._node(out, tuple(xs), op, p.c)
+        for seed in (g, *SEEDS):
+            _start_gradients(xs)
+            op.step(node, seed)
+            got = [repr(q.grad) for q in xs]  # repr: the sign of a zero, inf and nan compare too
+            _start_gradients(xs)
+            for q, d in zip(xs, op.partials(out, p.c, *x), strict=True):
+                q.grad += seed * d
+            assert got == [repr(q.grad) for q in xs], f"{name} at c={p.c}, x={x}, g={seed}"
+
+
+def _start_gradients(xs: list[Value]) -> None:
+    for i, q in enumerate(xs):
+        q.grad = 0.1 * (i + 1)
+
+
+_terms = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e200, max_value=1e200)
+
+
+@given(pairs=st.lists(st.tuples(_terms, _terms), min_size=1, max_size=20), b=st.none() | _terms)
+@example(pairs=[(1e200, 1e200), (1e200, -1e200)], b=1.0)  # products overflow, their sum does not: exact
+@example(pairs=[(1e200, 1e200)], b=None)  # the sum overflows: refused
+@example(pairs=[(0.1, 0.3), (-0.1, 0.3)], b=1e-17)  # cancellation: correctly rounded
+def test_dot_of_values_is_the_table_forward_bit_for_bit(pairs: list[tuple[float, float]], b: float | None) -> None:
+    """``autograd.dot`` adds the terms read from the Values itself: the same float as ``OPS['dot'].forward``."""
+    x = [p for p, _ in pairs] + [q for _, q in pairs] + ([] if b is None else [b])
+    try:
+        want = repr(OPS["dot"].forward(None, *x))
+        if want in ("inf", "-inf"):
+            want = "OverflowInOpError"
+    except ArithmeticError as exc:
+        want = type(exc).__name__
+    a, w = [Value(p) for p, _ in pairs], [Value(q) for _, q in pairs]
+    try:
+        got = repr(autograd.dot(a, w, None if b is None else Value(b)).data)
+    except ArithmeticError as exc:
+        got = type(exc).__name__
+    assert got == want
