@@ -113,33 +113,57 @@ def logsumexp(c: int | np.ndarray | None, *z: Any) -> Any:
 
     ``c`` may be one index per node, an int array of shape (k, 1) (a replay's group of ``−log p_c``
     nodes for every class c of the same z): the result has one row per node."""
-    stacked = np.stack(np.broadcast_arrays(*z))
-    top = stacked.argmax(axis=0)[None]
-    m = np.take_along_axis(stacked, top, 0)[0]
+    stacked = _stacked(z)
+    top = stacked.argmax(axis=0)  # the first largest, as the float rule's z.index(max(z))
+    m = stacked.max(axis=0)
     finite = np.isfinite(m)
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(stacked - np.where(finite, m, 0.0))
-        np.put_along_axis(e, top, 0.0, 0)  # the largest term is 1: log1p of the others, as the float rule
-        per_node = isinstance(c, np.ndarray)
-        base = m if c is None else m - (np.take_along_axis(stacked, c[None], 0)[0] if per_node else z[c])
+        e.reshape(len(z), -1)[top.ravel(), np.arange(top.size)] = 0.0  # its term is 1: log1p of the others
+        if c is None:
+            base = m
+        elif isinstance(c, np.ndarray):  # node i: z_{c_i}, from its own row or the one row all nodes read
+            base = m - _per_node(stacked, c)
+        else:
+            base = m - z[c]
         return np.where(finite, base + np.log1p(e.sum(axis=0)), base)
 
 
 def softmax(c: int | np.ndarray | None, *z: Any) -> np.ndarray:
     """``p_j − [j = c]`` for each j (axis 0 of the result), from the shifted inputs (the float rule's formula);
     with one index per node (``c`` of shape (k, 1), as ``logsumexp``), shape (len(z), k, N)."""
-    stacked = np.stack(np.broadcast_arrays(*z))
+    stacked = _stacked(z)
     e = np.exp(stacked - stacked.max(axis=0))
     total = e.sum(axis=0)
     p = e / total
     if c is None:
         return p
     if isinstance(c, np.ndarray):  # node i's row of p_{c_i}: −Σ_{j≠c_i} e_j / total, as below
-        chosen = (np.arange(len(z))[:, None] == c[:, 0])[..., None]  # (len(z), k, 1)
-        others = np.where(chosen, 0.0, e).sum(axis=0)
-        return np.where(chosen, -others / total, p)
+        others = _per_node(e, c, 0.0).sum(axis=0)
+        p = _per_node(p, c, 0.0)
+        p[c[:, 0], np.arange(len(c))] = -others / total
+        return p
     p[c] = -np.concatenate([e[:c], e[c + 1 :]]).sum(axis=0) / total  # p_c − 1 = −Σ_{j≠c} p_j: no cancellation
     return p
+
+
+def _stacked(z: tuple[Any, ...]) -> np.ndarray:
+    """The inputs as one array, axis 0 the input (broadcast to one shape first when their shapes differ)."""
+    shape = getattr(z[0], "shape", ())
+    if shape and all(type(x) is np.ndarray and x.shape == shape for x in z):
+        return np.concatenate(z).reshape(len(z), *shape)  # as np.stack, in one call
+    return np.stack(np.broadcast_arrays(*z))
+
+
+def _per_node(x: np.ndarray, c: np.ndarray, put: float | None = None) -> np.ndarray:
+    """Node i's entry c_i of ``x`` (axis 0: the input; axis 1: the node, or one row every node reads); with
+    ``put``, a copy of ``x`` with one row per node and ``put`` at those entries instead."""
+    shared = x.shape[1] == 1 and len(c) > 1
+    if put is None:
+        return x[c[:, 0], 0] if shared else x[c[:, 0], np.arange(len(c))]
+    copy = np.repeat(x, len(c), axis=1) if shared else x.copy()
+    copy[c[:, 0], np.arange(len(c))] = put
+    return copy
 
 
 PER_NODE_CONSTANT = frozenset({logsumexp})

@@ -222,9 +222,11 @@ def bench_mlp(config: Config) -> dict[str, Any]:
     print(
         f"\nCPU ms, median of {config.mlp_steps} step(s){' after one warm-up step' if config.mlp_warm_up else ''}; "
         "all start from the same weights on the same data, so their losses agree step by step. Every step is "
-        "forward, backward and the SGD update: the compiled step is what fit(compile=True) runs for one epoch "
-        "of the whole batch (the replay, nn.SGD on its gradient vector, p.data and p.grad written back), "
-        "numpy's updates its arrays in place and has no gradients to zero; the others zero theirs."
+        "forward, backward and the SGD update, and zeroes the gradients it keeps: deltagrad-compiled is what "
+        "fit(compile=True) runs for an epoch of the whole batch (the replay's gradient vector handed to "
+        "SGD.update, θ kept as a vector, p.data and p.grad written when fit returns or calls back), "
+        "deltagrad-compiled-loop the same replay in an ordinary loop over p.data and p.grad; numpy updates its "
+        "arrays in place and keeps no gradients to zero."
     )
     micro = results["micrograd"]
     speedup = micro["ms_per_step"] / ref["ms_per_step"] if micro["ok"] and ref["ok"] else None
@@ -233,10 +235,15 @@ def bench_mlp(config: Config) -> dict[str, Any]:
         f"{verdict(None if speedup is None else speedup >= 100)}" + ("" if speedup is None else f" ({speedup:.1f}×)")
     )
     compiled, numpy = results["deltagrad-compiled"], results["numpy"]
-    times = compiled["ms_per_step"] / numpy["ms_per_step"] if compiled["ok"] and numpy["ok"] else None
+    times = compiled.get("times_numpy")  # measured side by side in one process: the load changes between them
+    loop = results["deltagrad-compiled-loop"]
+    loop_times = loop["ms_per_step"] / numpy["ms_per_step"] if loop["ok"] and numpy["ok"] else None
     print(
         "Target: the compiled replay's step ≤ 2× numpy's time: "
-        f"{verdict(None if times is None else times <= 2.0)}" + ("" if times is None else f" ({times:.1f}×)")
+        f"{verdict(None if times is None else times <= 2.0)}"
+        + ("" if times is None else f" ({times:.2f}×, as fit runs it, timed alternately with numpy in one process")
+        + ("" if times is None or loop_times is None else f"; {loop_times:.1f}× in an ordinary loop over p.grad")
+        + ("" if times is None else ")")
     )
     cost = compiled.get("compile_ms")
     print(

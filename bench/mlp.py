@@ -3,7 +3,7 @@
 A step is: forward over all samples, the summed squared error, backward, the
 update ``p ← p − lr·∂L/∂p``, and zeroing the gradients (where an implementation
 keeps them: the compiled step, as ``fit(compile=True)`` runs it, hands its gradient
-vector to the optimizer and never writes ``p.grad``; numpy's step keeps none). Every implementation
+vector to the optimizer and writes no ``p.grad``; numpy's step keeps none). Every implementation
 starts from the same weights (drawn here from a numpy seed) on the same data,
 so their losses must agree step by step: the table shows that they do.
 """
@@ -22,11 +22,14 @@ import numpy as np
 SIZES = (2, 16, 16, 1)
 N_POINTS = 100
 LEARNING_RATE = 1e-3
-IMPLEMENTATIONS = ("deltagrad", "deltagrad-nn", "deltagrad-compiled", "micrograd", "torch", "numpy")
+IMPLEMENTATIONS = (
+    "deltagrad", "deltagrad-nn", "deltagrad-compiled", "deltagrad-compiled-loop", "micrograd", "torch", "numpy"
+)  # fmt: skip
 DESCRIPTIONS = {
     "deltagrad": "deltagrad Values, z = dot(w, x) + b",
     "deltagrad-nn": "deltagrad nn.MLP + nn.squared_error",
-    "deltagrad-compiled": "the same nn.MLP, compiled, + nn.SGD, as fit(compile=True)",
+    "deltagrad-compiled": "the same nn.MLP, compiled, + nn.SGD, as fit(compile=True) runs it",
+    "deltagrad-compiled-loop": "the same compiled f(batch), then SGD.step() and zero_grad() on p.grad",
     "micrograd": "micrograd.nn.MLP",
     "torch": "PyTorch, 0-d tensor per scalar",
     "numpy": "numpy, vectorized by hand",
@@ -34,6 +37,7 @@ DESCRIPTIONS = {
 NEEDS = {
     "deltagrad-nn": "nn",
     "deltagrad-compiled": "nn",
+    "deltagrad-compiled-loop": "nn",
     "micrograd": "micrograd",
     "torch": "torch",
     "numpy": "numpy",
@@ -128,22 +132,44 @@ def _deltagrad_nn_step(X: list[list[float]], y: list[float]) -> Callable[[], flo
     )
 
 
-def _deltagrad_compiled_step(X: list[list[float]], y: list[float]) -> Callable[[], float]:
-    """What ``fit(model, X, y, loss="squared-error", reduction="sum", compile=True)`` runs per step: nn.MLP's
-    graph for one sample, compiled (the batch is (x, y) per row), its gradient vector handed to ``nn.SGD``."""
+def _compiled_parts(X: list[list[float]], y: list[float]) -> tuple[Any, Any]:
+    """The compiled step ``fit`` makes for nn.MLP from the shared weights (the batch is (x, y) per row), nn.SGD."""
     from nn import MLP, SGD, squared_error
     from nn.compiled import CompiledStep
 
     model = MLP(SIZES[0], list(SIZES[1:]))
     for p, v in zip(model.parameters(), flat_parameters(initial_layers()), strict=True):
         p.data = v
-    step_of = CompiledStep(model, squared_error, np.asarray(X), np.asarray(y)[:, None])
-    optimizer = SGD(model, lr=LEARNING_RATE)
+    return (
+        CompiledStep(model, squared_error, np.asarray(X), np.asarray(y)[:, None]),
+        SGD(model, lr=LEARNING_RATE),
+    )
+
+
+def _deltagrad_compiled_step(X: list[list[float]], y: list[float]) -> Callable[[], float]:
+    """What ``fit(model, X, y, loss="squared-error", reduction="sum", compile=True)`` runs per epoch (one step of
+    the whole batch): the replay's gradient vector handed to ``SGD.update``, θ kept as a vector; fit writes
+    ``p.data`` and ``p.grad`` back when it returns (or before a callback: the loop row pays that every step)."""
+    step_of, optimizer = _compiled_parts(X, y)
     rows = range(len(X))
 
-    def step() -> float:  # one step is one epoch of fit (the whole batch): it ends writing p.data and p.grad
+    def step() -> float:
         loss, _ = step_of.train(rows, 1.0, optimizer)
-        step_of.hand_back()
+        return loss
+
+    return step
+
+
+def _deltagrad_compiled_loop_step(X: list[list[float]], y: list[float]) -> Callable[[], float]:
+    """The compiled ``f`` in an ordinary optimizer loop: ``f(batch)`` reads every ``p.data`` and adds to every
+    ``p.grad``; ``SGD.step()`` reads both and writes ``p.data``; ``zero_grad()``."""
+    step_of, optimizer = _compiled_parts(X, y)
+    f, batch = step_of.replay, step_of.batch
+
+    def step() -> float:
+        loss = f(batch)
+        optimizer.step()
+        optimizer.zero_grad()
         return loss
 
     return step
@@ -235,6 +261,7 @@ STEPS = {
     "deltagrad": _deltagrad_step,
     "deltagrad-nn": _deltagrad_nn_step,
     "deltagrad-compiled": _deltagrad_compiled_step,
+    "deltagrad-compiled-loop": _deltagrad_compiled_loop_step,
     "micrograd": _micrograd_step,
     "torch": _torch_step,
     "numpy": _numpy_step,
@@ -266,7 +293,7 @@ def measure(engine: str, steps: int, warm_up: bool = True) -> dict[str, Any]:
                 step()
             cpu.append((time.process_time_ns() - c0) / per_run)
             wall.append((time.perf_counter_ns() - w0) / per_run)
-    extra = {"compile_ms": compile_ms()} if engine == "deltagrad-compiled" else {}
+    extra = {"compile_ms": compile_ms(), "times_numpy": times_numpy()} if engine == "deltagrad-compiled" else {}
     return {
         **extra,
         "steps": steps,
@@ -274,3 +301,21 @@ def measure(engine: str, steps: int, warm_up: bool = True) -> dict[str, Any]:
         "wall_ms_per_step": statistics.median(wall) / 1e6,
         "losses": losses,
     }
+
+
+def times_numpy(runs: int = 9) -> float:
+    """The compiled step's time ÷ numpy's, measured side by side in this process: runs of ≥ 20 ms of each,
+    alternating, and the median of the paired ratios (a shared machine's load changes between processes)."""
+    X, y = moons()
+    compiled, numpy = _deltagrad_compiled_step(X, y), _numpy_step(X, y)
+    compiled(), numpy()
+    per_run = [math.ceil(20e6 / _cpu_ns(step, 1)) for step in (compiled, numpy)]
+    return statistics.median(_cpu_ns(compiled, per_run[0]) / _cpu_ns(numpy, per_run[1]) for _ in range(runs))
+
+
+def _cpu_ns(step: Callable[[], float], n: int) -> float:
+    """CPU ns per step over ``n`` steps."""
+    c0 = time.process_time_ns()
+    for _ in range(n):
+        step()
+    return max(time.process_time_ns() - c0, 1) / n

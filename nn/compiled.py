@@ -10,7 +10,7 @@ graph), two rows for an ``nn.MLP``, whose graph is the same for every input.
 
 A training step (``CompiledStep.train``) hands the replay's vectors of values and
 gradients straight to the optimizer (``Optimizer.update``) and keeps the new values
-as the next step's θ: ``p.data`` and ``p.grad`` are written once, when ``fit`` hands
+as the next step's θ: ``p.data`` and ``p.grad`` are written only when ``fit`` hands
 control back (``hand_back``: before a callback, at the end, on an error), with what
 eager training leaves there.
 """
@@ -82,7 +82,7 @@ class CompiledStep:
         """One step of ``optimizer`` on ``seed · Σ`` loss over the rows; returns Σ loss and each row's outputs.
 
         Between ``hand_back()`` calls the parameters' values stay in a vector: ``p.data`` is read at the first
-        step and written by ``hand_back`` (when ``fit`` lets other code run: a callback, the end, an error)."""
+        step and written by ``hand_back`` (when ``fit`` lets other code run: a callback, its end, an error)."""
         if self._order is None:  # the optimizer's order is the replay's: keep θ as a vector
             total, theta, gradient, z = self.replay.gradient(self._rows(rows), seed, self.outputs, self._theta)
             self._last_gradient = gradient

@@ -239,7 +239,10 @@ def fit(
         if step is not None:
             try:
                 total_loss, correct = _compiled_epoch(step, opt, order, batch_size, reduction, l2, label_array)
-            finally:  # p.data and p.grad as eager training leaves them, before any other code runs
+            except BaseException:
+                step.hand_back()
+                raise
+            if callback is not None or epoch == epochs:  # p.data and p.grad as eager leaves them, before other code
                 step.hand_back()
             history.steps += math.ceil(len(rows) / batch_size)
         else:

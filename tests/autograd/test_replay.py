@@ -285,3 +285,23 @@ def test_a_batch_of_the_wrong_shape_is_refused(batch) -> None:
     f = autograd.compile(x * x, [x])
     with pytest.raises((TypeError, ValueError), match=r"shape \(N, 1\)"):
         f(batch)
+
+
+@given(st.data())
+def test_a_class_index_per_node_is_each_class_alone(data: st.DataObject) -> None:
+    # a replay groups the −log p_c nodes of every class c: arrays.logsumexp and softmax take one c per node
+    # and must give, bit for bit, what each node's own c gives (ties and infinities included)
+    from autograd import arrays
+
+    J, N = data.draw(st.integers(1, 5)), data.draw(st.integers(1, 4))
+    number = st.one_of(st.floats(-1e3, 1e3), st.sampled_from([0.0, 1e300, -1e300, math.inf, -math.inf]))
+    z = [np.array([data.draw(st.lists(number, min_size=N, max_size=N))]) for _ in range(J)]
+    c = np.array(data.draw(st.lists(st.integers(0, J - 1), min_size=1, max_size=4)))[:, None]
+    with np.errstate(all="ignore"):
+        together = arrays.logsumexp(c, *z)
+        for i, ci in enumerate(c[:, 0].tolist()):
+            assert np.array_equal(together[i], arrays.logsumexp(ci, *z)[0], equal_nan=True)
+        if all(np.isfinite(x).all() for x in z):
+            p = arrays.softmax(c, *z)
+            for i, ci in enumerate(c[:, 0].tolist()):
+                assert np.array_equal(p[:, i], arrays.softmax(ci, *z)[:, 0])
