@@ -1,0 +1,130 @@
+"""The full view of a network with its neurons in index order: dot's layout, then each neuron put in its place.
+
+``dot`` draws a network's full graph well (layers as columns, each neuron's
+inputs in index order) but orders the neuron clusters of a layer to cut
+crossings, so a layer can read neuron 3, 1, 2 from the top. Here dot lays the
+graph out once (``-Tjson``); then, per layer, the neurons' cluster boxes are
+stacked again in index order, 1…n from the top, in the same slots (the same
+gaps, the same span), each neuron's nodes and inner edges moved with its box.
+An edge whose two ends moved alike keeps dot's route and label place; one
+between neurons that moved apart is routed afresh by neato around the nodes
+(``splines=true``). The result is pinned and drawn by ``neato -n2``, which
+keeps every position as given. The same graph always gives the same layout,
+so a step-through's frames (whose nodes have one size in every frame) keep
+their places.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+
+Point = tuple[float, float]
+NodeList = list[tuple[str, dict[str, str], tuple]]
+EdgeList = list[tuple[str, str, dict[str, str]]]
+
+
+def _point(text: str) -> Point:
+    x, y = text.split(",")[:2]
+    return float(x), float(y)
+
+
+def _box(text: str) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(t) for t in text.split(","))
+    return x0, y0, x1, y1
+
+
+def _span(box: tuple[float, float, float, float], across: int) -> tuple[float, float]:
+    """Where a box starts in reading order and how long it is, across a layer (Graphviz's y points up)."""
+    x0, y0, x1, y1 = box
+    return (-y1, y1 - y0) if across == 1 else (x0, x1 - x0)
+
+
+def neuron_shifts(layout: dict, rankdir: str) -> dict[str, Point]:
+    """How far to move each neuron cluster (by DOT name) so a layer reads neurons 1…n in reading order.
+
+    Across a layer means down the page for ``LR``/``RL`` and rightwards for ``TB``/``BT``. The
+    clusters are restacked in the slots dot gave them: the first slot's start, then each cluster
+    after the one before with dot's gap between them.
+    """
+    across = 1 if rankdir in ("LR", "RL") else 0  # the coordinate along which a layer's neurons are stacked
+    clusters = [o for o in layout.get("objects", []) if str(o.get("name", "")).startswith("cluster") and "bb" in o]
+    layers: dict[str, list[tuple[int, tuple[float, float]]]] = {}
+    names: dict[tuple[str, int], str] = {}
+    for o in clusters:
+        layer, sep, j = o["name"].partition("_neuron")
+        if sep and j.isdigit():
+            layers.setdefault(layer, []).append((int(j), _span(_box(o["bb"]), across)))
+            names[(layer, int(j))] = o["name"]
+    shifts: dict[str, Point] = {}
+    for layer, members in layers.items():
+        slots = sorted(span for _, span in members)
+        gaps = [b[0] - (a[0] + a[1]) for a, b in itertools.pairwise(slots)] + [0.0]
+        at = slots[0][0]
+        for (j, (start, extent)), gap in zip(sorted(members), gaps, strict=True):
+            move = at - start  # in reading order: down (−y) or right (+x)
+            shifts[names[(layer, j)]] = (0.0, -move) if across == 1 else (move, 0.0)
+            at += extent + gap
+    return shifts
+
+
+def _moved(pos: str, d: Point) -> str:
+    """An edge's ``pos`` (``e,x,y`` / ``s,x,y`` arrow ends, then its spline's points) moved by ``d``."""
+    out = []
+    for token in pos.split():
+        end = token[:2] if token[:2] in ("e,", "s,") else ""
+        x, y = _point(token[len(end) :])
+        out.append(f"{end}{x + d[0]:.2f},{y + d[1]:.2f}")
+    return " ".join(out)
+
+
+def pin(
+    layout: dict, nodes: NodeList, edges: EdgeList, cluster_of: Callable[[tuple], str | None], rankdir: str
+) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]], list[dict[str, str]]]:
+    """The extra attributes that fix dot's layout with the neurons in order: per node, per cluster, per edge.
+
+    ``cluster_of`` names the neuron cluster a node's place belongs to (None outside any neuron).
+    """
+    shifts = neuron_shifts(layout, rankdir)
+    none = (0.0, 0.0)
+    objects = layout.get("objects", [])
+    centre = {o["name"]: _point(o["pos"]) for o in objects if "pos" in o}
+    shift_of = {name: shifts.get(cluster_of(place) or "", none) for name, _, place in nodes}
+
+    def moved(p: Point, d: Point) -> Point:
+        return p[0] + d[0], p[1] + d[1]
+
+    node_attrs = {}
+    for name, _, _ in nodes:
+        x, y = moved(centre[name], shift_of[name])
+        node_attrs[name] = {"pos": f"{x:.2f},{y:.2f}!"}
+    cluster_attrs = {}
+    for o in objects:
+        name = str(o.get("name", ""))
+        if name.startswith("cluster") and "bb" in o:
+            dx, dy = shifts.get(name, none)
+            x0, y0, x1, y1 = _box(o["bb"])
+            cluster_attrs[name] = {"bb": f"{x0 + dx:.2f},{y0 + dy:.2f},{x1 + dx:.2f},{y1 + dy:.2f}"}
+    name_of = {o["_gvid"]: o.get("name") for o in objects}
+    between: dict[tuple[str, str], list[dict]] = {}  # dot's edges by their ends (several for x·x), in order
+    for e in sorted(layout.get("edges", []), key=lambda e: e["_gvid"]):
+        between.setdefault((name_of[e["tail"]], name_of[e["head"]]), []).append(e)
+    edge_attrs = []
+    for tail, head, _ in edges:
+        laid = between[(tail, head)].pop(0)
+        d = shift_of[tail]
+        if d != shift_of[head]:  # its ends moved apart: neato routes it afresh, around the nodes
+            edge_attrs.append({})
+            continue
+        extra = {"pos": _moved(laid["pos"], d)} if "pos" in laid else {}
+        if "lp" in laid:
+            x, y = moved(_point(laid["lp"]), d)
+            extra["lp"] = f"{x:.2f},{y:.2f}"
+        edge_attrs.append(extra)
+    return node_attrs, cluster_attrs, edge_attrs
+
+
+def read_layout(json_text: str | bytes) -> dict:
+    """dot's ``-Tjson`` output as a dict."""
+    return json.loads(json_text)
