@@ -19,7 +19,7 @@ from visualize.annotate import Annotation, AnnotationLike, normalize
 from visualize.errors import GraphTooLargeError
 from visualize.labels import notation_text
 from visualize.nodes import Style, input_edge, local_derivatives, op_node, plain, value_node
-from visualize.ordered import pin, read_layout
+from visualize.ordered import mirrored, neuron_shifts, pin, read_layout, routes
 from visualize.places import INPUT_LAYER, LOSS, Place, consumers, has_network_labels, places
 
 DEFAULT_MAX_NODES = 200
@@ -74,25 +74,49 @@ class NetworkDrawing(Drawing):
 
     Its DOT text (``source``) is what ``dot`` lays out; drawing it (SVG, PNG, Jupyter) takes dot's
     layout, puts each layer's neuron clusters in index order (``visualize.ordered``) and draws
-    that, every position pinned, with ``neato -n2``.
+    that, every position pinned, with ``neato -n2``. Drawings that share ``layout`` (a
+    step-through's frames, whose nodes have one size in every frame) are laid out once.
     """
 
     parts: tuple | None = None  # (nodes, edges, rankdir, title), as GraphPicture.emit drew them
+    layout: dict | None = None  # the pinned positions once worked out: "fixed" → per node, cluster, edge
 
     def in_order(self) -> Drawing:
-        """The same drawing with every position fixed and the neurons in index order (runs ``dot``)."""
+        """The same drawing with every position fixed and the neurons in index order (runs Graphviz)."""
         if self.parts is None:  # a copy graphviz made: its statements only
             return self
+        if self.layout is None:
+            self.layout = {}
+        if "fixed" not in self.layout:
+            self.layout["fixed"] = self._fix()
+        if self.layout["fixed"] is None:
+            return self  # dot put the neurons in order already: its own drawing
+        return self._pinned(*self.layout["fixed"])
+
+    def _pinned(self, node_attrs: dict, cluster_attrs: dict, edge_attrs: list, bb: str) -> Drawing:
         nodes, edges, rankdir, title = self.parts
-        laid = read_layout(graphviz.Digraph.pipe(self, format="json", encoding="utf-8", quiet=True))
-        node_attrs, cluster_attrs, edge_attrs = pin(laid, nodes, edges, neuron_cluster, rankdir)
         g = new_digraph(rankdir, title)
         g.pinned = True
-        g.attr(splines="true", bb=laid["bb"])  # splines: how neato routes the edges between moved neurons
+        g.attr(splines="true", bb=bb)  # splines: how neato routes an edge given no route
         add_nodes(g, [(n, {**a, **node_attrs[n]}, p) for n, a, p in nodes], True, cluster_attrs)
         for (tail, head, attrs), extra in zip(edges, edge_attrs, strict=True):
             g.edge(tail, head, **{**attrs, **extra})
         return g
+
+    def _fix(self) -> tuple | None:
+        """Every position and edge route of the drawing in order, or None when dot's own order is right."""
+        nodes, edges, rankdir, _ = self.parts
+        laid = read_layout(graphviz.Digraph.pipe(self, format="json", encoding="utf-8", quiet=True))
+        if rankdir in ("TB", "BT"):  # dot draws a layer right to left here: mirrored, it reads 1…n
+            laid = mirrored(laid)
+        elif not any(abs(dx) + abs(dy) > 0.01 for dx, dy in neuron_shifts(laid, rankdir).values()):
+            return None
+        node_attrs, cluster_attrs, edge_attrs = pin(laid, nodes, edges, neuron_cluster, rankdir)
+        if all("pos" in e for e in edge_attrs):
+            return node_attrs, cluster_attrs, edge_attrs, laid["bb"]
+        routed = self._pinned(node_attrs, cluster_attrs, edge_attrs, laid["bb"])
+        out = read_layout(routed.pipe(format="json", encoding="utf-8", quiet=True))  # neato routes the rest
+        return node_attrs, cluster_attrs, routes(out, node_attrs, edges, edge_attrs), laid["bb"]
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         pinned = self.in_order()
@@ -311,9 +335,10 @@ class GraphPicture:
         return nodes, edges
 
     def emit(self, nodes: list, edges: list, *, rankdir: str = "LR", title: str | None = None) -> Drawing:
-        g = new_digraph(rankdir, title, NetworkDrawing if self.clustered else Drawing)
+        neurons = self.clustered and any(len(p) == 2 for p in self.where.values())
+        g = new_digraph(rankdir, title, NetworkDrawing if neurons else Drawing)
         if isinstance(g, NetworkDrawing):  # dot's layout, each layer's neurons then put in index order
-            g.parts = (nodes, edges, rankdir, title)
+            g.parts, g.layout = (nodes, edges, rankdir, title), {}
             g.attr(mclimit="0.01")  # dot's crossing reduction barely runs: each neuron keeps w⁽ˡ⁾₁ⱼ, …, b⁽ˡ⁾ⱼ top down
         add_nodes(g, nodes, self.clustered)
         for tail, head, attrs in edges:

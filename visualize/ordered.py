@@ -106,15 +106,13 @@ def pin(
             dx, dy = shifts.get(name, none)
             x0, y0, x1, y1 = _box(o["bb"])
             cluster_attrs[name] = {"bb": f"{x0 + dx:.2f},{y0 + dy:.2f},{x1 + dx:.2f},{y1 + dy:.2f}"}
-    name_of = {o["_gvid"]: o.get("name") for o in objects}
-    between: dict[tuple[str, str], list[dict]] = {}  # dot's edges by their ends (several for x·x), in order
-    for e in sorted(layout.get("edges", []), key=lambda e: e["_gvid"]):
-        between.setdefault((name_of[e["tail"]], name_of[e["head"]]), []).append(e)
+            if "lp" in o:  # where dot put its title (at the bottom in BT)
+                lx, ly = moved(_point(o["lp"]), (dx, dy))
+                cluster_attrs[name]["lp"] = f"{lx:.2f},{ly:.2f}"
     edge_attrs = []
-    for tail, head, _ in edges:
-        laid = between[(tail, head)].pop(0)
+    for (tail, head, _), laid in zip(edges, _by_ends(layout, edges), strict=True):
         d = shift_of[tail]
-        if d != shift_of[head]:  # its ends moved apart: neato routes it afresh, around the nodes
+        if d != shift_of[head]:  # its ends moved apart: routed afresh (``routes``)
             edge_attrs.append({})
             continue
         extra = {"pos": _moved(laid["pos"], d)} if "pos" in laid else {}
@@ -123,6 +121,77 @@ def pin(
             extra["lp"] = f"{x:.2f},{y:.2f}"
         edge_attrs.append(extra)
     return node_attrs, cluster_attrs, edge_attrs
+
+
+def _by_ends(layout: dict, edges: EdgeList) -> list[dict]:
+    """The laid-out edge for each of ``edges``, matched by its two ends (in order, for several like x·x)."""
+    objects = layout.get("objects", [])
+    between: dict[tuple[str, str], list[dict]] = {}
+    for e in sorted(layout.get("edges", []), key=lambda e: e["_gvid"]):
+        between.setdefault((objects[e["tail"]]["name"], objects[e["head"]]["name"]), []).append(e)
+    return [between[(tail, head)].pop(0) for tail, head, _ in edges]
+
+
+def routes(
+    routed: dict, node_attrs: dict[str, dict[str, str]], edges: EdgeList, edge_attrs: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """``edge_attrs`` with the routes neato found (``routed``, its ``-Tjson``) for the edges that had none.
+
+    neato moves the whole drawing to start at its corner; the routes are moved back by as much,
+    so that every later drawing, given every route, is exactly this one.
+    """
+    objects = routed.get("objects", [])
+    name, given = next(iter(node_attrs.items()))
+    drawn = next(o for o in objects if o.get("name") == name)
+    (gx, gy), (dx, dy) = _point(given["pos"].rstrip("!")), _point(drawn["pos"])
+    back = (gx - dx, gy - dy)
+    out = []
+    for extra, laid in zip(edge_attrs, _by_ends(routed, edges), strict=True):
+        if "pos" in extra or "pos" not in laid:
+            out.append(extra)
+            continue
+        found = {"pos": _moved(laid["pos"], back)}
+        if "lp" in laid:
+            x, y = _point(laid["lp"])
+            found["lp"] = f"{x + back[0]:.2f},{y + back[1]:.2f}"
+        out.append(found)
+    return out
+
+
+def mirrored(layout: dict) -> dict:
+    """dot's layout flipped left to right (a ``TB`` drawing's order across a layer is the mirror of ``LR``'s).
+
+    ``LR`` is dot's layout turned a quarter, and its top-down order (inputs w₁ⱼ, w₂ⱼ, … as the
+    notes list them) comes out right to left in ``TB``; mirrored, ``TB`` reads left to right.
+    """
+    x0, _, x1, _ = _box(layout["bb"])
+
+    def flip(text: str) -> str:
+        x, y = _point(text)
+        return f"{x0 + x1 - x:.2f},{y:.2f}"
+
+    def flip_pos(pos: str) -> str:
+        return " ".join(t[:2] + flip(t[2:]) if t[:2] in ("e,", "s,") else flip(t) for t in pos.split())
+
+    objects = []
+    for o in layout.get("objects", []):
+        o = dict(o)
+        if "bb" in o:
+            a, b, c, d = _box(o["bb"])
+            o["bb"] = f"{x0 + x1 - c:.2f},{b:.2f},{x0 + x1 - a:.2f},{d:.2f}"
+        for key in ("pos", "lp"):
+            if key in o:
+                o[key] = flip(o[key])
+        objects.append(o)
+    edges = []
+    for e in layout.get("edges", []):
+        e = dict(e)
+        if "pos" in e:
+            e["pos"] = flip_pos(e["pos"])
+        if "lp" in e:
+            e["lp"] = flip(e["lp"])
+        edges.append(e)
+    return {**layout, "objects": objects, "edges": edges}
 
 
 def read_layout(json_text: str | bytes) -> dict:
