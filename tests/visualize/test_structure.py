@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import random
-import re
 from itertools import pairwise
 
 import pytest
 
 from autograd import Value, topological_order
 from autograd.expression import parse
-from nn import MLP, check_deltas, cross_entropy, squared_error
-from tests.visualize.conftest import mlp_loss, needs_dot
-from tests.visualize.helpers import joined_text, parse_dot, parse_svg, svg_groups
+from tests.visualize.conftest import mlp_loss, needs_dot, network_loss
+from tests.visualize.helpers import box, joined_text, parse_dot, parse_svg, svg_groups
 from visualize import GraphTooLargeError, NotesLabel, draw, parse_label, to_svg
 from visualize.labels import label_html, number
 
@@ -153,16 +150,6 @@ def test_max_nodes_applies_to_the_collapsed_view_too() -> None:
         draw(mlp_loss([2, 3, 1]), collapse=True, max_nodes=3)
 
 
-def _box(g) -> tuple[float, float, float, float]:
-    """x_min, x_max, y_min, y_max of a group's polygon/path points (Graphviz writes absolute points)."""
-    numbers = []
-    for shape in g.iter():
-        text = shape.get("points") or shape.get("d") or ""
-        numbers += [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", text)]
-    xs, ys = numbers[0::2], numbers[1::2]
-    return min(xs), max(xs), min(ys), max(ys)
-
-
 @needs_dot
 @pytest.mark.parametrize("sizes", [[2, 2, 2], [2, 3, 2], [3, 2, 2], [2, 3, 3, 2]])
 def test_the_full_view_draws_layers_as_columns(sizes: list[int]) -> None:
@@ -171,7 +158,7 @@ def test_the_full_view_draws_layers_as_columns(sizes: list[int]) -> None:
     (The collapsed view fixes every position: neurons 1…n from the top, w in index order.)
     """
     clusters = svg_groups(parse_svg(to_svg(mlp_loss(sizes))), "cluster")
-    boxes = [_box(clusters[f"cluster_layer{layer}"]) for layer in range(1, len(sizes))]
+    boxes = [box(clusters[f"cluster_layer{layer}"]) for layer in range(1, len(sizes))]
     for layer, (left, right) in enumerate(pairwise(boxes), start=1):
         assert left[1] < right[0], f"layer {layer + 1} overlaps layer {layer}'s columns"
 
@@ -186,12 +173,12 @@ def test_the_full_view_stacks_each_neurons_inputs_in_index_order(sizes: list[int
     for layer in range(1, len(sizes)):
         for j in range(1, sizes[layer] + 1):
             inputs = [f"w^({layer})_{i}{j}" for i in range(1, sizes[layer - 1] + 1)] + [f"b^({layer})_{j}"]
-            ys = [_box(nodes[name[label]])[2] for label in inputs]
+            ys = [box(nodes[name[label]])[2] for label in inputs]
             assert ys == sorted(ys), f"neuron {j} of layer {layer}: {inputs} top to bottom"
 
 
 def _ordered_cases() -> list:
-    """Networks whose full view dot drew with neurons out of order (7 of the 12 δ-overlays), and plain ones."""
+    """Networks whose full view dot alone draws with neurons out of order (8 of these 12 δ-overlays), and plain ones."""
     shapes = [[2, 3, 2], [2, 4, 4, 1], [3, 5, 2], [2, 3, 3, 2], [4, 3, 3], [2, 5, 1], [3, 4, 4, 2], [2, 6, 2]]
     shapes += [[5, 2, 3], [1, 3, 3, 1], [2, 2, 2, 2, 2], [3, 3, 3]]
     cases = [
@@ -205,37 +192,28 @@ def _ordered_cases() -> list:
     return cases
 
 
-def _network_loss(sizes: list[int], seed: int, kind: str) -> tuple[Value, dict]:
-    model = MLP(sizes[0], sizes[1:], seed=seed, bias=kind != "δ-overlay")
-    rnd = random.Random(seed)
-    X = [[rnd.uniform(-1, 1) for _ in range(sizes[0])] for _ in range(3)]
-    if kind == "δ-overlay":
-        Y = [[rnd.uniform(-1, 1) for _ in range(sizes[-1])] for _ in range(3)]
-        report = check_deltas(model, X, Y, loss="squared-error", rules="correct")
-        return report.sample_loss(1), report.annotations(1)
-    out = model(X[0])
-    loss = cross_entropy(out, 1) if kind == "cross-entropy" else squared_error(out, [0.3] * sizes[-1])
-    loss.label = "L"
-    loss.backward()
-    return loss, {}
-
-
 @needs_dot
 @pytest.mark.parametrize(("sizes", "seed", "kind"), _ordered_cases())
 def test_the_full_view_draws_each_layers_neurons_1_to_n_from_the_top(sizes: list[int], seed: int, kind: str) -> None:
     """Neuron j's box ends above neuron j + 1's, in every layer (dot's crossing reduction is overruled)."""
-    loss, notes = _network_loss(sizes, seed, kind)
+    loss, notes = network_loss(sizes, seed, kind)
     clusters = svg_groups(parse_svg(to_svg(draw(loss, annotations=notes, max_nodes=None))), "cluster")
     for layer in range(1, len(sizes)):
-        boxes = [_box(clusters[f"cluster_layer{layer}_neuron{j}"]) for j in range(1, sizes[layer] + 1)]
+        boxes = [box(clusters[f"cluster_layer{layer}_neuron{j}"]) for j in range(1, sizes[layer] + 1)]
         for j, (upper, lower) in enumerate(pairwise(boxes), start=1):
             assert upper[3] <= lower[2], f"layer {layer}: neuron {j} is not above neuron {j + 1}"
 
 
 @needs_dot
-def test_top_to_bottom_drawings_put_each_layers_neurons_1_to_n_left_to_right() -> None:
-    loss, notes = _network_loss([2, 3, 2], 0, "δ-overlay")
-    clusters = svg_groups(parse_svg(to_svg(draw(loss, annotations=notes, rankdir="TB"))), "cluster")
-    for layer, n in ((1, 3), (2, 2)):
-        boxes = [_box(clusters[f"cluster_layer{layer}_neuron{j}"]) for j in range(1, n + 1)]
+def test_top_to_bottom_drawings_put_each_layers_neurons_and_inputs_in_index_order_left_to_right() -> None:
+    """rankdir="TB": neurons 1…n, and each neuron's w⁽ˡ⁾₁ⱼ, w⁽ˡ⁾₂ⱼ, …, left to right (dot alone reverses both)."""
+    loss, notes = network_loss([2, 3, 2], 0, "δ-overlay")
+    root = parse_svg(to_svg(draw(loss, annotations=notes, rankdir="TB")))
+    clusters, nodes = svg_groups(root, "cluster"), svg_groups(root, "node")
+    name = {v.label: f"v{k}" for k, v in enumerate(topological_order(loss)) if v.label}
+    for layer, n, fan_in in ((1, 3, 2), (2, 2, 3)):
+        boxes = [box(clusters[f"cluster_layer{layer}_neuron{j}"]) for j in range(1, n + 1)]
         assert all(left[1] <= right[0] for left, right in pairwise(boxes)), f"layer {layer}"
+        for j in range(1, n + 1):
+            xs = [box(nodes[name[f"w^({layer})_{i}{j}"]])[0] for i in range(1, fan_in + 1)]
+            assert xs == sorted(xs), f"neuron {j} of layer {layer}: its weights left to right"
