@@ -224,7 +224,8 @@ def draw(
             ``"product"`` adds grad(out)·∂out/∂in, what that edge adds to the input's grad.
         backward_order: number the values in the order ``backward()`` visits them.
         annotations: extra text, colour and tooltip per Value (e.g. a δ-check report's).
-        clusters: group a network's values (labelled by ``nn``) per layer and neuron.
+        clusters: group a network's values (labelled by ``nn``) per layer and neuron, each layer's
+            neurons 1…n from the top (``visualize.ordered``).
         collapse: draw each neuron as one node (z, a, δ), its weights on the edges into it.
         max_nodes: refuse (with advice) to draw more nodes than this; None for no limit.
         rankdir: ``"LR"`` (inputs on the left) or ``"TB"``, ``"RL"``, ``"BT"``.

@@ -49,16 +49,20 @@ def neuron_shifts(layout: dict, rankdir: str) -> dict[str, Point]:
     after the one before with dot's gap between them.
     """
     across = 1 if rankdir in ("LR", "RL") else 0  # the coordinate along which a layer's neurons are stacked
-    clusters = [o for o in layout.get("objects", []) if str(o.get("name", "")).startswith("cluster") and "bb" in o]
+    clusters = {o["name"]: o for o in layout.get("objects", []) if str(o.get("name", "")).startswith("cluster")}
     layers: dict[str, list[tuple[int, tuple[float, float]]]] = {}
     names: dict[tuple[str, int], str] = {}
-    for o in clusters:
+    inside: dict[str, set[int]] = {}  # the nodes in a layer's neurons
+    for o in clusters.values():
         layer, sep, j = o["name"].partition("_neuron")
-        if sep and j.isdigit():
+        if sep and j.isdigit() and "bb" in o:
             layers.setdefault(layer, []).append((int(j), _span(_box(o["bb"]), across)))
             names[(layer, int(j))] = o["name"]
+            inside.setdefault(layer, set()).update(o.get("nodes", []))
     shifts: dict[str, Point] = {}
     for layer, members in layers.items():
+        if layer in clusters and set(clusters[layer].get("nodes", [])) - inside[layer]:
+            continue  # a value of the layer outside its neurons (a hand-built graph): dot's order stays
         slots = sorted(span for _, span in members)
         gaps = [b[0] - (a[0] + a[1]) for a, b in itertools.pairwise(slots)] + [0.0]
         at = slots[0][0]

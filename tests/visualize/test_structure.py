@@ -166,7 +166,7 @@ def test_the_full_view_draws_layers_as_columns(sizes: list[int]) -> None:
 @needs_dot
 @pytest.mark.parametrize("sizes", [[2, 2, 2], [2, 3, 2], [3, 2, 2], [2, 3, 3, 2]])
 def test_the_full_view_stacks_each_neurons_inputs_in_index_order(sizes: list[int]) -> None:
-    """w⁽ˡ⁾₁ⱼ, w⁽ˡ⁾₂ⱼ, …, then b⁽ˡ⁾ⱼ, top to bottom (the order of neurons in a layer is still dot's)."""
+    """w⁽ˡ⁾₁ⱼ, w⁽ˡ⁾₂ⱼ, …, then b⁽ˡ⁾ⱼ, top to bottom."""
     loss = mlp_loss(sizes)
     nodes = svg_groups(parse_svg(to_svg(loss)), "node")
     name = {v.label: f"v{k}" for k, v in enumerate(topological_order(loss)) if v.label}
