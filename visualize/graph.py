@@ -19,6 +19,7 @@ from visualize.annotate import Annotation, AnnotationLike, normalize
 from visualize.errors import GraphTooLargeError
 from visualize.labels import notation_text
 from visualize.nodes import Style, input_edge, local_derivatives, op_node, plain, value_node
+from visualize.ordered import mirrored, neuron_shifts, pin, read_layout, routes
 from visualize.places import INPUT_LAYER, LOSS, Place, consumers, has_network_labels, places
 
 DEFAULT_MAX_NODES = 200
@@ -68,11 +69,70 @@ class Drawing(graphviz.Digraph):
         return {k: v for k, v in bundle.items() if (not include or k in include) and not (exclude and k in exclude)}
 
 
-def new_digraph(rankdir: str, title: str | None = None) -> Drawing:
-    """An empty ``Drawing`` with deltagrad's fonts, direction and optional title."""
+class NetworkDrawing(Drawing):
+    """A network's full graph, drawn with each layer's neurons 1…n in reading order.
+
+    Its DOT text (``source``) is what ``dot`` lays out; drawing it (SVG, PNG, Jupyter) takes dot's
+    layout, puts each layer's neuron clusters in index order (``visualize.ordered``) and draws
+    that, every position pinned, with ``neato -n2``. Drawings that share ``layout`` (a
+    step-through's frames, whose nodes have one size in every frame) are laid out once.
+    """
+
+    parts: tuple | None = None  # (nodes, edges, rankdir, title), as GraphPicture.emit drew them
+    layout: dict | None = None  # the pinned positions once worked out: "fixed" → per node, cluster, edge
+
+    def in_order(self) -> Drawing:
+        """The same drawing with every position fixed and the neurons in index order (runs Graphviz)."""
+        if self.parts is None:  # a copy graphviz made: its statements only
+            return self
+        if self.layout is None:
+            self.layout = {}
+        if "fixed" not in self.layout:
+            self.layout["fixed"] = self._fix()
+        if self.layout["fixed"] is None:
+            return self  # dot put the neurons in order already: its own drawing
+        return self._pinned(*self.layout["fixed"])
+
+    def _pinned(self, node_attrs: dict, cluster_attrs: dict, edge_attrs: list, bb: str) -> Drawing:
+        nodes, edges, rankdir, title = self.parts
+        g = new_digraph(rankdir, title)
+        g.pinned = True
+        g.attr(splines="true", bb=bb)  # splines: how neato routes an edge given no route
+        add_nodes(g, [(n, {**a, **node_attrs[n]}, p) for n, a, p in nodes], True, cluster_attrs)
+        for (tail, head, attrs), extra in zip(edges, edge_attrs, strict=True):
+            g.edge(tail, head, **{**attrs, **extra})
+        return g
+
+    def _fix(self) -> tuple | None:
+        """Every position and edge route of the drawing in order, or None when dot's own order is right."""
+        nodes, edges, rankdir, _ = self.parts
+        laid = read_layout(graphviz.Digraph.pipe(self, format="json", encoding="utf-8", quiet=True))
+        if rankdir in ("TB", "BT"):  # dot draws a layer right to left here: mirrored, it reads 1…n
+            laid = mirrored(laid)
+        elif not any(abs(dx) + abs(dy) > 0.01 for dx, dy in neuron_shifts(laid, rankdir).values()):
+            return None
+        node_attrs, cluster_attrs, edge_attrs = pin(laid, nodes, edges, neuron_cluster, rankdir)
+        if all("pos" in e for e in edge_attrs):
+            return node_attrs, cluster_attrs, edge_attrs, laid["bb"]
+        routed = self._pinned(node_attrs, cluster_attrs, edge_attrs, laid["bb"])
+        out = read_layout(routed.pipe(format="json", encoding="utf-8", quiet=True))  # neato routes the rest
+        return node_attrs, cluster_attrs, routes(out, node_attrs, edges, edge_attrs), laid["bb"]
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        pinned = self.in_order()
+        return super().pipe(*args, **kwargs) if pinned is self else pinned.pipe(*args, **kwargs)
+
+
+def neuron_cluster(place: Place) -> str | None:
+    """The DOT name of the neuron cluster a place is in, if it is in a neuron."""
+    return cluster_name(place) if len(place) == 2 else None
+
+
+def new_digraph(rankdir: str, title: str | None = None, kind: type[Drawing] = Drawing) -> Drawing:
+    """An empty ``Drawing`` (or a ``kind`` of one) with deltagrad's fonts, direction and optional title."""
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
-    g = Drawing("deltagrad")
+    g = kind("deltagrad")
     g.attr(rankdir=rankdir, fontname=FONT)
     g.attr("node", fontname=FONT, fontsize="12")
     g.attr("edge", fontname=FONT, arrowsize="0.7")
@@ -100,8 +160,17 @@ def cluster_label(place: Place) -> str:
     return f"layer {place[0]}" if len(place) == 1 else f"neuron {place[1]}"
 
 
-def add_nodes(g: graphviz.Digraph, nodes: list[tuple[str, dict[str, str], Place]], clustered: bool) -> None:
-    """Emit node statements, nested in layer and neuron clusters when ``clustered``."""
+def add_nodes(
+    g: graphviz.Digraph,
+    nodes: list[tuple[str, dict[str, str], Place]],
+    clustered: bool,
+    cluster_attrs: Mapping[str, dict[str, str]] | None = None,
+) -> None:
+    """Emit node statements, nested in layer and neuron clusters when ``clustered``.
+
+    ``cluster_attrs`` adds attributes to clusters by name (a pinned layout's boxes).
+    """
+    more = cluster_attrs or {}
     if not clustered:
         for name, attrs, _ in nodes:
             g.node(name, **attrs)
@@ -115,12 +184,14 @@ def add_nodes(g: graphviz.Digraph, nodes: list[tuple[str, dict[str, str], Place]
     for top in outer:
         with g.subgraph(name=cluster_name(top)) as c:
             c.attr(label=cluster_label(top), style="rounded", color="#b0b0b0", fontcolor="#606060")
+            c.attr(**more.get(cluster_name(top), {}))
             for name, attrs in by_place.get(top, []):
                 c.node(name, **attrs)
             inner = sorted((p for p in by_place if len(p) == 2 and p[:1] == top), key=_place_order)
             for place in inner:
                 with c.subgraph(name=cluster_name(place)) as n:
                     n.attr(label=cluster_label(place), style="dashed,rounded", color="#c8c8c8")
+                    n.attr(**more.get(cluster_name(place), {}))
                     for name, attrs in by_place[place]:
                         n.node(name, **attrs)
 
@@ -153,7 +224,8 @@ def draw(
             ``"product"`` adds grad(out)·∂out/∂in, what that edge adds to the input's grad.
         backward_order: number the values in the order ``backward()`` visits them.
         annotations: extra text, colour and tooltip per Value (e.g. a δ-check report's).
-        clusters: group a network's values (labelled by ``nn``) per layer and neuron.
+        clusters: group a network's values (labelled by ``nn``) per layer and neuron, each layer's
+            neurons 1…n from the top (``visualize.ordered``).
         collapse: draw each neuron as one node (z, a, δ), its weights on the edges into it.
         max_nodes: refuse (with advice) to draw more nodes than this; None for no limit.
         rankdir: ``"LR"`` (inputs on the left) or ``"TB"``, ``"RL"``, ``"BT"``.
@@ -264,9 +336,11 @@ class GraphPicture:
         return nodes, edges
 
     def emit(self, nodes: list, edges: list, *, rankdir: str = "LR", title: str | None = None) -> Drawing:
-        g = new_digraph(rankdir, title)
-        if self.clustered:  # dot's crossing reduction barely runs: each neuron keeps w⁽ˡ⁾₁ⱼ, w⁽ˡ⁾₂ⱼ, …, b⁽ˡ⁾ⱼ top down
-            g.attr(mclimit="0.01")
+        neurons = self.clustered and any(len(p) == 2 for p in self.where.values())
+        g = new_digraph(rankdir, title, NetworkDrawing if neurons else Drawing)
+        if isinstance(g, NetworkDrawing):  # dot's layout, each layer's neurons then put in index order
+            g.parts, g.layout = (nodes, edges, rankdir, title), {}
+            g.attr(mclimit="0.01")  # dot's crossing reduction barely runs: each neuron keeps w⁽ˡ⁾₁ⱼ, …, b⁽ˡ⁾ⱼ top down
         add_nodes(g, nodes, self.clustered)
         for tail, head, attrs in edges:
             g.edge(tail, head, **attrs)

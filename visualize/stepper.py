@@ -18,7 +18,7 @@ import graphviz
 
 from autograd import Value, backward_steps, topological_order
 from visualize.annotate import AnnotationLike, normalize
-from visualize.graph import DEFAULT_MAX_NODES, Frame, GraphPicture, check_root, check_size
+from visualize.graph import DEFAULT_MAX_NODES, Frame, GraphPicture, NetworkDrawing, check_root, check_size
 from visualize.html import player_html
 from visualize.labels import html_text, notation_text, number
 from visualize.measure import fit_alike
@@ -95,6 +95,9 @@ def _frames(
             for (_, edges), label in zip(parts, labels, strict=True):
                 edges[position][2]["label"] = label
     drawings = [picture.emit(n, e, rankdir=rankdir, title=c) for (n, e), c in zip(parts, captions, strict=True)]
+    for drawing in drawings:  # one size per node in every frame: one layout for them all, worked out once
+        if isinstance(drawing, NetworkDrawing):
+            drawing.layout = drawings[0].layout
     return drawings, texts
 
 

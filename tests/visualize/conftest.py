@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 
 import pytest
 
 from autograd import Value
 from autograd.expression import parse
-from nn import MLP, squared_error
+from nn import MLP, check_deltas, cross_entropy, squared_error
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
 
@@ -42,3 +43,20 @@ def mlp_loss(sizes: list[int], seed: int = 0, x: list[float] | None = None) -> V
 def small_mlp() -> Value:
     """MLP 2 → 3 → 1 with a squared-error loss ``L``, after backward."""
     return mlp_loss([2, 3, 1])
+
+
+def network_loss(sizes: list[int], seed: int, kind: str) -> tuple[Value, dict]:
+    """A network's loss after backward, and its annotations: a δ-overlay (check_deltas' sample 1, no
+    biases), or a plain ``"cross-entropy"`` / ``"squared-error"`` loss with biases (no annotations)."""
+    model = MLP(sizes[0], sizes[1:], seed=seed, bias=kind != "δ-overlay")
+    rnd = random.Random(seed)
+    X = [[rnd.uniform(-1, 1) for _ in range(sizes[0])] for _ in range(3)]
+    if kind == "δ-overlay":
+        Y = [[rnd.uniform(-1, 1) for _ in range(sizes[-1])] for _ in range(3)]
+        report = check_deltas(model, X, Y, loss="squared-error", rules="correct")
+        return report.sample_loss(1), report.annotations(1)
+    out = model(X[0])
+    loss = cross_entropy(out, 1) if kind == "cross-entropy" else squared_error(out, [0.3] * sizes[-1])
+    loss.label = "L"
+    loss.backward()
+    return loss, {}

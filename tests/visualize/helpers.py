@@ -138,3 +138,13 @@ def tooltip(g: ET.Element) -> str | None:
         if a.get(XLINK_TITLE):
             return a.get(XLINK_TITLE)
     return None
+
+
+def box(g: ET.Element) -> tuple[float, float, float, float]:
+    """x_min, x_max, y_min, y_max of a group's polygon/path points (Graphviz writes absolute points)."""
+    numbers = []
+    for shape in g.iter():
+        text = shape.get("points") or shape.get("d") or ""
+        numbers += [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", text)]
+    xs, ys = numbers[0::2], numbers[1::2]
+    return min(xs), max(xs), min(ys), max(ys)

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from autograd import Value, topological_order
-from tests.visualize.conftest import needs_dot
-from tests.visualize.helpers import SVG, parse_dot, parse_svg, svg_groups
+from tests.visualize.conftest import needs_dot, network_loss
+from tests.visualize.helpers import SVG, box, parse_dot, parse_svg, svg_groups
 from visualize import backward_frames, frame_svgs, step_through
 
 
@@ -102,3 +102,18 @@ def test_frames_keep_every_node_in_place(small_mlp: Value) -> None:
     assert all(shape[2] == shapes[0][2] for shape in shapes[1:]), "every node drawn in the same place"
     for width, height, _ in shapes:  # only the highlighted edge's pen may stick out by a point or two
         assert abs(width - shapes[0][0]) <= 3 and abs(height - shapes[0][1]) <= 3
+
+
+@needs_dot
+def test_frames_of_a_network_dot_misorders_keep_neurons_1_to_n_and_their_places() -> None:
+    """The 2-3-2 δ-overlay (dot alone draws its layer 1 out of order): in order, and alike, in every frame."""
+    loss, notes = network_loss([2, 3, 2], 0, "δ-overlay")
+    frames = [parse_svg(svg) for svg in frame_svgs(loss, annotations=notes, edge_labels="none")]
+    where = []
+    for root in frames:
+        clusters = svg_groups(root, "cluster")
+        tops = [box(clusters[f"cluster_layer1_neuron{j}"])[2] for j in (1, 2, 3)]
+        assert tops == sorted(tops), "neurons 1, 2, 3 from the top"
+        nodes = svg_groups(root, "node")
+        where.append({name: [(t.get("x"), t.get("y")) for t in g.iter(f"{SVG}text")][:1] for name, g in nodes.items()})
+    assert all(w == where[0] for w in where[1:]), "every node in the same place in every frame"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from itertools import pairwise
 
 import pytest
 
 from autograd import Value, topological_order
 from autograd.expression import parse
-from tests.visualize.conftest import mlp_loss, needs_dot
-from tests.visualize.helpers import joined_text, parse_dot, parse_svg, svg_groups
+from tests.visualize.conftest import mlp_loss, needs_dot, network_loss
+from tests.visualize.helpers import box, joined_text, parse_dot, parse_svg, svg_groups
 from visualize import GraphTooLargeError, NotesLabel, draw, parse_label, to_svg
 from visualize.labels import label_html, number
 
@@ -151,16 +150,6 @@ def test_max_nodes_applies_to_the_collapsed_view_too() -> None:
         draw(mlp_loss([2, 3, 1]), collapse=True, max_nodes=3)
 
 
-def _box(g) -> tuple[float, float, float, float]:
-    """x_min, x_max, y_min, y_max of a group's polygon/path points (Graphviz writes absolute points)."""
-    numbers = []
-    for shape in g.iter():
-        text = shape.get("points") or shape.get("d") or ""
-        numbers += [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", text)]
-    xs, ys = numbers[0::2], numbers[1::2]
-    return min(xs), max(xs), min(ys), max(ys)
-
-
 @needs_dot
 @pytest.mark.parametrize("sizes", [[2, 2, 2], [2, 3, 2], [3, 2, 2], [2, 3, 3, 2]])
 def test_the_full_view_draws_layers_as_columns(sizes: list[int]) -> None:
@@ -169,7 +158,7 @@ def test_the_full_view_draws_layers_as_columns(sizes: list[int]) -> None:
     (The collapsed view fixes every position: neurons 1…n from the top, w in index order.)
     """
     clusters = svg_groups(parse_svg(to_svg(mlp_loss(sizes))), "cluster")
-    boxes = [_box(clusters[f"cluster_layer{layer}"]) for layer in range(1, len(sizes))]
+    boxes = [box(clusters[f"cluster_layer{layer}"]) for layer in range(1, len(sizes))]
     for layer, (left, right) in enumerate(pairwise(boxes), start=1):
         assert left[1] < right[0], f"layer {layer + 1} overlaps layer {layer}'s columns"
 
@@ -177,12 +166,54 @@ def test_the_full_view_draws_layers_as_columns(sizes: list[int]) -> None:
 @needs_dot
 @pytest.mark.parametrize("sizes", [[2, 2, 2], [2, 3, 2], [3, 2, 2], [2, 3, 3, 2]])
 def test_the_full_view_stacks_each_neurons_inputs_in_index_order(sizes: list[int]) -> None:
-    """w⁽ˡ⁾₁ⱼ, w⁽ˡ⁾₂ⱼ, …, then b⁽ˡ⁾ⱼ, top to bottom (the order of neurons in a layer is still dot's)."""
+    """w⁽ˡ⁾₁ⱼ, w⁽ˡ⁾₂ⱼ, …, then b⁽ˡ⁾ⱼ, top to bottom."""
     loss = mlp_loss(sizes)
     nodes = svg_groups(parse_svg(to_svg(loss)), "node")
     name = {v.label: f"v{k}" for k, v in enumerate(topological_order(loss)) if v.label}
     for layer in range(1, len(sizes)):
         for j in range(1, sizes[layer] + 1):
             inputs = [f"w^({layer})_{i}{j}" for i in range(1, sizes[layer - 1] + 1)] + [f"b^({layer})_{j}"]
-            ys = [_box(nodes[name[label]])[2] for label in inputs]
+            ys = [box(nodes[name[label]])[2] for label in inputs]
             assert ys == sorted(ys), f"neuron {j} of layer {layer}: {inputs} top to bottom"
+
+
+def _ordered_cases() -> list:
+    """Networks whose full view dot alone draws with neurons out of order (8 of these 12 δ-overlays), and plain ones."""
+    shapes = [[2, 3, 2], [2, 4, 4, 1], [3, 5, 2], [2, 3, 3, 2], [4, 3, 3], [2, 5, 1], [3, 4, 4, 2], [2, 6, 2]]
+    shapes += [[5, 2, 3], [1, 3, 3, 1], [2, 2, 2, 2, 2], [3, 3, 3]]
+    cases = [
+        pytest.param(sizes, seed, "δ-overlay", id=f"overlay-{'-'.join(map(str, sizes))}")
+        for seed, sizes in enumerate(shapes)
+    ]
+    cases += [
+        pytest.param(sizes, 4, loss, id=f"{loss}-{'-'.join(map(str, sizes))}")
+        for sizes, loss in [([3, 4, 3], "cross-entropy"), ([2, 4, 4, 1], "squared-error")]
+    ]
+    return cases
+
+
+@needs_dot
+@pytest.mark.parametrize(("sizes", "seed", "kind"), _ordered_cases())
+def test_the_full_view_draws_each_layers_neurons_1_to_n_from_the_top(sizes: list[int], seed: int, kind: str) -> None:
+    """Neuron j's box ends above neuron j + 1's, in every layer (dot's crossing reduction is overruled)."""
+    loss, notes = network_loss(sizes, seed, kind)
+    clusters = svg_groups(parse_svg(to_svg(draw(loss, annotations=notes, max_nodes=None))), "cluster")
+    for layer in range(1, len(sizes)):
+        boxes = [box(clusters[f"cluster_layer{layer}_neuron{j}"]) for j in range(1, sizes[layer] + 1)]
+        for j, (upper, lower) in enumerate(pairwise(boxes), start=1):
+            assert upper[3] <= lower[2], f"layer {layer}: neuron {j} is not above neuron {j + 1}"
+
+
+@needs_dot
+def test_top_to_bottom_drawings_put_each_layers_neurons_and_inputs_in_index_order_left_to_right() -> None:
+    """rankdir="TB": neurons 1…n, and each neuron's w⁽ˡ⁾₁ⱼ, w⁽ˡ⁾₂ⱼ, …, left to right (dot alone reverses both)."""
+    loss, notes = network_loss([2, 3, 2], 0, "δ-overlay")
+    root = parse_svg(to_svg(draw(loss, annotations=notes, rankdir="TB")))
+    clusters, nodes = svg_groups(root, "cluster"), svg_groups(root, "node")
+    name = {v.label: f"v{k}" for k, v in enumerate(topological_order(loss)) if v.label}
+    for layer, n, fan_in in ((1, 3, 2), (2, 2, 3)):
+        boxes = [box(clusters[f"cluster_layer{layer}_neuron{j}"]) for j in range(1, n + 1)]
+        assert all(left[1] <= right[0] for left, right in pairwise(boxes)), f"layer {layer}"
+        for j in range(1, n + 1):
+            xs = [box(nodes[name[f"w^({layer})_{i}{j}"]])[0] for i in range(1, fan_in + 1)]
+            assert xs == sorted(xs), f"neuron {j} of layer {layer}: its weights left to right"
