@@ -20,6 +20,7 @@ from visualize.errors import GraphTooLargeError
 from visualize.labels import notation_text
 from visualize.nodes import Style, input_edge, local_derivatives, op_node, plain, value_node
 from visualize.ordered import mirrored, neuron_shifts, pin, read_layout, routes
+from visualize.palette import LEGEND_TOOLTIP, legend_html
 from visualize.places import INPUT_LAYER, LOSS, Place, consumers, has_network_labels, places
 
 DEFAULT_MAX_NODES = 200
@@ -333,6 +334,9 @@ class GraphPicture:
                 if self.clustered and self.where.get(p, ())[:1] != self.where.get(v, ())[:1]:
                     attrs = {**attrs, "minlen": "2"}  # into another layer: a rank apart, layers side by side
                 edges.append((f"v{self.index[p]}", f"op{k}", attrs))
+        used = {n.status for n in self.notes.values() if n.status}
+        if used:  # what the colours and glyphs of an overlay mean, as the collapsed view says it too
+            nodes.append(("legend", {"shape": "plain", "label": legend_html(used), "tooltip": LEGEND_TOOLTIP}, ()))
         return nodes, edges
 
     def emit(self, nodes: list, edges: list, *, rankdir: str = "LR", title: str | None = None) -> Drawing:

@@ -22,7 +22,7 @@ from visualize.labels import full, notation_text, parse_label
 from visualize.measure import fit_table
 from visualize.neuron import FIXED_BORDER, NeuronRows, loss_label, loss_tooltip, neuron_label, neuron_tooltip
 from visualize.nodes import Style, input_edge, local_derivatives, op_node, plain, value_node
-from visualize.palette import legend_html
+from visualize.palette import LEGEND_TOOLTIP, legend_html
 from visualize.places import LOSS, consumers
 
 MAX_FAN_IN = 8  # more inputs than this per neuron, or
@@ -305,7 +305,7 @@ class _Grid:
         legend = {n.status for n in self.notes.values() if n.status}
         extra = 0.0
         if legend:
-            attrs = {"shape": "plain", "label": legend_html(legend), "tooltip": "what the colours and glyphs mean"}
+            attrs = {"shape": "plain", "label": legend_html(legend), "tooltip": LEGEND_TOOLTIP}
             unit = Unit("legend", -1, 0, attrs)
             unit.x, unit.y = MARGIN + unit.size[0] / 2, bottom + ROW_GAP + unit.size[1] / 2
             self.units["legend"] = unit

@@ -47,6 +47,9 @@ def status_of(name: str | None) -> Status | None:
     return STATUS[name]
 
 
+LEGEND_TOOLTIP = "what the colours and glyphs mean"
+
+
 def legend_html(used: set[str]) -> str:
     """A Graphviz HTML-like table explaining every status, whichever of them a picture uses.
 

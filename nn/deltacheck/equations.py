@@ -214,7 +214,7 @@ def gradients(
     sigma: Callable[[Array], Array] = relu,
     sigma_prime: Callable[[Array], Array] = relu_prime,
 ) -> list[Array | None]:
-    """``∂Loss/∂W^(l)`` for l = 1..m, summed over the samples (rows of X and Y): the notes' Σ_i."""
+    """``∂L/∂W^(l)`` for l = 1..m, summed over the samples (rows of X and Y): the notes' Σ_i."""
     total: list[Array | None] = [None] + [np.zeros_like(Wl) for Wl in W[1:]]
     for x, y in zip(X, Y, strict=True):
         p = forward(W, b, x, sigma, sigma_prime)

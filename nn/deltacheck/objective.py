@@ -22,6 +22,7 @@ import numpy as np
 
 import autograd
 from autograd import Value
+from autograd.notation import label
 from nn import losses
 
 OBJECTIVE_LOSSES: dict[str, str] = {
@@ -76,15 +77,19 @@ class Objective:
         return cls(name, reduction, float(l2), out)
 
     def sample_loss(self, z: list[Value], a: list[Value], y: np.ndarray) -> Value:
-        """``L_i`` of one sample from its output pre-activations ``z`` and activations ``a`` (y a float row)."""
+        """``L_i`` of one sample from its output pre-activations ``z`` and activations ``a`` (y a float row),
+        labelled L: drawn alone (``report.sample_loss(i)``), a sample's graph ends in the notes' L."""
         target = [float(v) for v in y]
         if self.loss == "half-squared-error":
-            return losses.half_squared_error(a, target)
-        if self.loss == "squared-error":
-            return losses.squared_error(a, target)
-        if self.loss == "cross-entropy":
-            return losses.cross_entropy(z, target)
-        return losses.binary_cross_entropy(z, target)  # σ(z) is the sigmoid output's a: the same loss
+            loss = losses.half_squared_error(a, target)
+        elif self.loss == "squared-error":
+            loss = losses.squared_error(a, target)
+        elif self.loss == "cross-entropy":
+            loss = losses.cross_entropy(z, target)
+        else:
+            loss = losses.binary_cross_entropy(z, target)  # σ(z) is the sigmoid output's a: the same loss
+        loss.label = loss.label or label("L", None)
+        return loss
 
     def total(self, model, traces: list, Y: np.ndarray) -> Value:  # model: nn.MLP, traces: nn.Trace
         """The checked loss: the reduced per-sample losses, plus the L2 term over the weights."""

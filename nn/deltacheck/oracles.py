@@ -50,7 +50,7 @@ Its error is O(h⁴) + O(ε/h) rather than O(h²) + O(ε/h), so with h = 1e-4 it
 
 
 FiniteDifferences = dict[Value, tuple[float, str | None]]
-"""Per parameter: ∂Loss/∂w by central differences, and which ReLU kinks its stencil crosses (or None)."""
+"""Per parameter: ∂L/∂w by central differences, and which ReLU kinks its stencil crosses (or None)."""
 
 
 class FiniteDifferenceCache:

@@ -106,7 +106,7 @@ class DeltaReport:
         """Per-node notes for ``visualize.draw(report.sample_loss(1), annotations=report.annotations(1))``.
 
         Each ``z^(l)_j`` of ``sample`` (1-based; every sample when None) gets its δ by formula
-        and by autograd; with ``parameters``, each weight and bias gets ∂Loss/∂w — summed over
+        and by autograd; with ``parameters``, each weight and bias gets ∂L/∂w — summed over
         all samples, which is what its ``.grad`` holds — by formula, autograd and differences.
         Each note has a ``status`` that ``visualize`` draws in its colour-blind-safe palette:
         ``ok``, ``fail`` (inherited from the layer after), ``start`` (the error starts here), ``kink``.
@@ -128,7 +128,7 @@ class DeltaReport:
         return out
 
     def _note(self, q: Quantity, node: Value, f: float | None, g: float, d: float | None, status: str) -> dict:
-        name = "δ" if q.kind is Kind.DELTA else "∂Loss/∂" + (node.label or "w")
+        name = "δ" if q.kind is Kind.DELTA else "∂L/∂" + (node.label or "w")
         text = f"{name} formula = {_short(f)} | autograd = {_short(g)}"
         tip = f"{name}: formula = {f!r}, autograd = {g!r}"
         if d is not None:

@@ -18,7 +18,7 @@ ARCHITECTURES = [[2, 3, 1], [2, 3, 3, 2], [3, 4, 4, 4, 3], [1, 5, 2]]
 
 
 def autograd_deltas(model, X, Y, loss):
-    """δ^(l) per sample (N × n_l) and ∂Loss/∂W^(l), from one backward on Σ_i L_i."""
+    """δ^(l) per sample (N × n_l) and ∂L/∂W^(l), from one backward on Σ_i L_i."""
     model.zero_grad()
     traces = [model.trace(list(x)) for x in X]
     reduce([get_loss(loss)(t.output, list(y)) for t, y in zip(traces, Y, strict=True)]).backward()

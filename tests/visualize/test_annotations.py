@@ -23,8 +23,10 @@ def z_nodes(root: Value) -> dict[str, Value]:
 
 
 def red_and_green(svg: str, red: set[str] = DISAGREE, green: set[str] = AGREE) -> tuple[set[str], set[str]]:
-    """Nodes drawn in a disagree colour and in the agree colour (the palette's, unless named)."""
+    """Value nodes drawn in a disagree colour and in the agree colour (the palette's, unless named); the legend,
+    which shows every colour, is not a value."""
     nodes = svg_groups(parse_svg(svg), "node")
+    nodes.pop("legend", None)
     drawn = {n: {c.lower() for c in strokes(nodes[n])} for n in nodes}
     return {n for n in nodes if drawn[n] & red}, {n for n in nodes if drawn[n] & green}
 
@@ -99,8 +101,11 @@ def test_overlay_marks_exactly_the_mismatching_z_nodes_with_an_erratum_switched_
     zs = z_nodes(root)
     mismatching = {n for n, z in zs.items() if abs(z.grad) > 1e-9}  # formula = autograd / 2
     assert mismatching and mismatching != set(zs), "the sample should have both live and dead ReLUs"
-    red, green = red_and_green(to_svg(root, annotations=report.annotations(1, parameters=False)))
+    svg = to_svg(root, annotations=report.annotations(1, parameters=False))
+    red, green = red_and_green(svg)
     assert red == mismatching
+    legend = svg_groups(parse_svg(svg), "node")["legend"]  # the full view explains its colours too
+    assert "starts here" in joined_text(legend) and "formula agrees" in joined_text(legend)
     assert green == set(zs) - mismatching
     texts = parse_dot(draw(root, annotations=report.annotations(1, parameters=False)).source).nodes
     assert all("δ formula" in texts[n]["label"] for n in zs)
