@@ -366,7 +366,7 @@ def dot(a: Iterable[Scalar], w: Iterable[Scalar], b: Scalar | None = None) -> Va
         b = None if b is None else inputs[-1]
     # ops.DOT's forward, read straight from the Values: the same terms a_i·w_i (and b), added by
     # fsum. Anything but a finite sum goes to the table's forward, whose rules decide it.
-    terms = [ai.data * wi.data for ai, wi in zip(a, w, strict=True)]
+    terms = [ai.data * wi.data for ai, wi in zip(a, w)]  # noqa: B905 - same length, checked above
     if b is not None:
         terms.append(b.data)
     try:
