@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import mpmath
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import autograd
@@ -89,6 +89,7 @@ def test_sum_is_correctly_rounded_or_an_overflow(x):
 
 @pytest.mark.xfail(strict=True, reason="an exactly rounded dot is helper engine's part of issue 14 (not on main yet)")
 @budget(fast=100, long=10000)
+@example([(0.1, 0.1), (-0.01, 1.0)])  # rounded products leave 1.7e-18, not 9.0e-19: fails until dot is exact
 @given(st.lists(st.tuples(limits(), limits()), min_size=1, max_size=5))
 def test_dot_is_correctly_rounded_or_an_overflow(pairs):
     count("engine: n-ary dot")
