@@ -338,9 +338,10 @@ def _dot_step(node: Any, g: float) -> None:
     x = node._a
     n = len(x) // 2
     a, w = x[:n], x[n : 2 * n]
-    for ai, wi in zip(a, w, strict=True):  # ∂/∂a_i = w_i
+    # zip without strict=: a and w are halves of one tuple (a keyword makes each zip() ~0.1 us dearer)
+    for ai, wi in zip(a, w):  # noqa: B905  ∂/∂a_i = w_i
         ai.grad += g * wi.data
-    for ai, wi in zip(a, w, strict=True):  # ∂/∂w_i = a_i
+    for ai, wi in zip(a, w):  # noqa: B905  ∂/∂w_i = a_i
         wi.grad += g * ai.data
     if len(x) % 2:  # ∂/∂b = 1
         x[-1].grad += g
