@@ -34,20 +34,35 @@ def assert_close(got: np.ndarray, want: np.ndarray, what: str, magnitude: float 
     assert np.all(np.abs(got - want) <= REL * scale), f"{what}: replay {got}, eager {want}"
 
 
-def eager(build, rows: np.ndarray, parameters: list[Value]) -> tuple[np.ndarray, np.ndarray, float]:
-    """Each row's loss from its own eager graph, Σ_rows ∂loss/∂p per parameter, and the largest |value| computed."""
+def _absolute_backward(order: list[Value], parameters: list[Value]) -> float:
+    """The largest Σ over paths of |∏ local derivatives| into a parameter: the chain rule on absolute values, the
+    scale of the terms each gradient adds up (a gradient that cancels to 0 is exact only up to these terms)."""
+    size = {id(order[-1]): 1.0}
+    for v in reversed(order):
+        if v.op is None:
+            continue
+        for p, d in zip(v.parents, v.op.partials(v.data, v.arg, *[p.data for p in v.parents]), strict=True):
+            size[id(p)] = size.get(id(p), 0.0) + size.get(id(v), 0.0) * abs(float(d))
+    return max((size.get(id(p), 0.0) for p in parameters), default=0.0)
+
+
+def eager(build, rows: np.ndarray, parameters: list[Value]) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Each row's loss from its own eager graph, Σ_rows ∂loss/∂p per parameter, and the largest |value| and the
+    largest |gradient| computed on the way (the scales that cancelling terms leave their rounding at)."""
     for p in parameters:
         p.grad = 0.0
-    losses, magnitude = [], 0.0
+    losses, magnitude, grad_magnitude = [], 0.0, 0.0
     for row in rows:
         loss = build([Value(v) for v in row])
         loss.backward()
         losses.append(loss.data)
-        magnitude = max(magnitude, max(abs(v.data) for v in autograd.topological_order(loss)))
+        order = autograd.topological_order(loss)
+        magnitude = max(magnitude, max(abs(v.data) for v in order))
+        grad_magnitude = max(grad_magnitude, _absolute_backward(order, parameters))
     grads = np.array([p.grad for p in parameters])
     for p in parameters:
         p.grad = 0.0
-    return np.array(losses), grads, magnitude
+    return np.array(losses), grads, magnitude, grad_magnitude
 
 
 def replay(build, n_inputs: int, rows: np.ndarray, parameters: list[Value]) -> tuple[np.ndarray, np.ndarray, float]:
@@ -64,11 +79,11 @@ def replay(build, n_inputs: int, rows: np.ndarray, parameters: list[Value]) -> t
 
 
 def compare(build, rows: np.ndarray, parameters: list[Value], what: str) -> None:
-    want_losses, want_grads, magnitude = eager(build, rows, parameters)
+    want_losses, want_grads, magnitude, grad_magnitude = eager(build, rows, parameters)
     per_row, grads, total = replay(build, rows.shape[1], rows, parameters)
     assert_close(per_row, want_losses, f"{what}: per-row losses", magnitude)
     assert total == pytest.approx(math.fsum(want_losses), rel=REL, abs=REL * magnitude * len(rows) + 1e-300)
-    assert_close(grads, want_grads, f"{what}: Σ_rows ∂loss/∂p")
+    assert_close(grads, want_grads, f"{what}: Σ_rows ∂loss/∂p", grad_magnitude * len(rows))
 
 
 # --- every op of the table ----------------------------------------------------------
@@ -190,7 +205,7 @@ def test_gradient_is_f_without_touching_p_grad_and_any_batch_size_works() -> Non
         assert theta.tolist() == [p.data for p in f.parameters]
         assert f(rows, seed=0.5) == total
         assert [p.grad for p in f.parameters] == (grads + 0.25).tolist()  # the same sums, then added to p.grad
-        _, want, _ = eager(build, rows, f.parameters)
+        _, want, *_ = eager(build, rows, f.parameters)
         assert_close(grads, 0.5 * want, f"batch of {n}")
 
 
@@ -203,7 +218,7 @@ def test_parameters_are_read_at_each_call_so_an_optimizer_loop_works() -> None:
         w.grad = 0.0
         f(batch)
         got = w.grad
-        _, want, _ = eager(lambda xs: (xs[0] * w - 1.0) ** 2, batch, [w])
+        _, want, *_ = eager(lambda xs: (xs[0] * w - 1.0) ** 2, batch, [w])
         assert got == pytest.approx(want[0], rel=REL)
         w.data -= 0.1 * got
 
