@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Value
+from tests.visualize.conftest import tanh_graph
 from visualize import draw, step_through
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
@@ -88,12 +88,7 @@ def test_a_big_graph_fits_the_page_keeps_its_tooltips_and_zooms(browser, tmp_pat
 
 
 def test_the_step_through_plays_and_keeps_its_nodes_in_place(browser, tmp_path: Path) -> None:
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    e = a * b + a
-    e.label = "e"
-    loss = e.tanh()
-    loss.label = "L"
-    loss.backward()
+    loss = tanh_graph()
     browser.get(_page(tmp_path, step_through(loss)._repr_html_()))
     shown = browser.execute_script(
         "return [...document.querySelectorAll('div.deltagrad-frame')].map(f => f.style.display !== 'none')"
@@ -165,11 +160,7 @@ def test_what_an_untrusted_notebook_shows_fits_the_page(browser, tmp_path: Path)
 
     report = _erratum_report()
     big = draw(report.sample_loss(1), collapse=True, annotations=report.annotations(1))._repr_mimebundle_()
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    loss = (a * b + a).tanh()
-    loss.label = "L"
-    loss.backward()
-    player = step_through(loss)._repr_html_()
+    player = step_through(tanh_graph())._repr_html_()
     clean = emulate(big["text/html"] + player)
     assert "<script" not in clean and "<svg" not in clean
     browser.get(_page(tmp_path, clean))

@@ -30,6 +30,17 @@ def fan_in() -> Value:
     return root
 
 
+def tanh_graph() -> Value:
+    """L = tanh(a·b + a), after backward: four steps to walk through, a used twice."""
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    e = a * b + a
+    e.label = "e"
+    loss = e.tanh()
+    loss.label = "L"
+    loss.backward()
+    return loss
+
+
 def mlp_loss(sizes: list[int], seed: int = 0, x: list[float] | None = None) -> Value:
     model = MLP(sizes[0], sizes[1:], seed=seed)
     x = x if x is not None else [0.5 - 0.25 * i for i in range(sizes[0])]

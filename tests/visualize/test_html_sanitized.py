@@ -18,7 +18,7 @@ import pytest
 import nn
 from autograd import Value, check_derivative, gradcheck
 from tests.visualize import sanitizer
-from tests.visualize.conftest import needs_dot
+from tests.visualize.conftest import needs_dot, tanh_graph
 from visualize import draw, step_through
 from visualize.html import figure_html, inline_svg, player_html
 
@@ -37,16 +37,6 @@ def _decoded(image: dict[str, str]) -> str:
     head, _, data = image["src"].partition(",")
     assert head == "data:image/svg+xml;base64", head
     return base64.b64decode(data).decode("utf-8")
-
-
-def _tiny_graph() -> Value:
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    e = a * b + a
-    e.label = "e"
-    loss = e.tanh()
-    loss.label = "L"
-    loss.backward()
-    return loss
 
 
 def _displays() -> dict[str, str]:
@@ -146,7 +136,7 @@ def test_a_history_plot_is_a_picture_with_its_summary_as_title() -> None:
 
 @needs_dot
 def test_real_drawings_survive_the_sanitizer() -> None:
-    loss = _tiny_graph()
+    loss = tanh_graph()
     bundle = draw(loss)._repr_mimebundle_()
     (image,) = _images(sanitizer.emulate(bundle["text/html"]))
     assert _decoded(image) == bundle["image/svg+xml"]
