@@ -60,6 +60,7 @@ class Value:
 
     # _a, _b: the op's inputs. A one-input op's input is _a (_b is None), a two-input
     # op's are _a and _b; an n-ary op's (sum, dot) are the tuple _a. Both None on a leaf.
+    # (On a dot node _b is True when no input is in both halves a and w: see ``dots``.)
     # _primitive: the Op from the table (None on a leaf); _c: the op's constant
     # parameter (the 3 of x ** 3). Read them through ``parents``, ``op`` and ``arg``.
     __slots__ = ("data", "grad", "label", "_a", "_b", "_primitive", "_c")
@@ -292,6 +293,7 @@ def apply(op: Op, *inputs: Scalar, arg: Any = None) -> Value:
 
 
 _VALUES = {Value, _OwnValue}
+_PLAIN, _OWN = {Value}, {_OwnValue}
 _add_up = builtins.sum  # C-speed: NaN if any input is NaN
 _data = operator.attrgetter("data")
 
@@ -374,12 +376,19 @@ def dots(
     if not _VALUES.issuperset(map(type, a)):  # C-speed check, no set built: a layer's a has n_{l-1} entries
         a = tuple(x if isinstance(x, Value) else _constant(x) for x in a)
     x = [ai.data for ai in a]  # a comprehension reads a slot ~2x faster than map(attrgetter)
+    # Every a_i a plain Value (an op's result) and every w_i and b a constructed one (a parameter): no
+    # input is in both halves, so the step may take each pair (a_i, w_i) in one pass (_b = True, ops.py).
+    a_plain = _PLAIN.issuperset(map(type, a))
     recording = _grad_enabled.get()
     z = []
     for w, b in zip(ws, bs):  # noqa: B905 - same length, checked above
-        if not (_VALUES.issuperset(map(type, w)) and (b is None or type(b) in _VALUES)):
-            w = tuple(wi if isinstance(wi, Value) else _constant(wi) for wi in w)
-            b = b if b is None or isinstance(b, Value) else _constant(b)
+        if _OWN.issuperset(map(type, w)) and (b is None or type(b) is _OwnValue):
+            split = a_plain or None
+        else:
+            split = None
+            if not (_VALUES.issuperset(map(type, w)) and (b is None or type(b) in _VALUES)):
+                w = tuple(wi if isinstance(wi, Value) else _constant(wi) for wi in w)
+                b = b if b is None or isinstance(b, Value) else _constant(b)
         inputs = (*a, *w) if b is None else (*a, *w, b)
         # ops.DOT's forward, read straight from the Values: the same terms a_i·w_i (and b), added by
         # fsum. Anything but a finite sum goes to the table's forward, whose rules decide it.
@@ -399,7 +408,7 @@ def dots(
             v.data = data
             v.grad = 0.0
             v._a = inputs
-            v._b = None
+            v._b = split
             v._primitive = _DOT
             v._c = None
             v.label = None
