@@ -18,6 +18,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from itertools import chain
 from typing import Any, Union
 
 from autograd import ops
@@ -379,10 +380,11 @@ def dots(
     # Every a_i a plain Value (an op's result) and every w_i and b a constructed one (a parameter): no
     # input is in both halves, so the step may take each pair (a_i, w_i) in one pass (_b = True, ops.py).
     a_plain = _PLAIN.issuperset(map(type, a))
+    every_own = _OWN.issuperset(map(type, chain(chain.from_iterable(ws), bs)))  # a layer's w and b: one C call
     recording = _grad_enabled.get()
     z = []
     for w, b in zip(ws, bs):  # noqa: B905 - same length, checked above
-        if _OWN.issuperset(map(type, w)) and (b is None or type(b) is _OwnValue):
+        if every_own or (_OWN.issuperset(map(type, w)) and (b is None or type(b) is _OwnValue)):
             split = a_plain or None
         else:
             split = None
