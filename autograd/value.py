@@ -353,7 +353,26 @@ def sum(values: Iterable[Scalar]) -> Value:  # noqa: A001 - the engine's n-ary s
 
 def dot(a: Iterable[Scalar], w: Iterable[Scalar], b: Scalar | None = None) -> Value:
     """Σ_i a_i w_i (+ b) as a single node: a neuron's pre-activation ``z``, as in the notes."""
-    return dots(a, (w,), (b,))[0]
+    if type(a) not in (list, tuple):
+        a = tuple(a)
+    if type(w) not in (list, tuple):
+        w = tuple(w)
+    n = len(a)
+    if n != len(w):
+        raise ValueError(f"dot() needs two sequences of the same length, got {n} and {len(w)}")
+    if not a:
+        raise ValueError("dot() of two empty sequences: pass at least one pair")
+    inputs = (*a, *w) if b is None else (*a, *w, b)
+    # dots' test for one pass (every a_i a result, every w_i and b a parameter) checks the types too
+    split = _PLAIN.issuperset(map(type, a)) and _OWN.issuperset(map(type, w)) and (b is None or type(b) is _OwnValue)
+    if not split and not _VALUES.issuperset(map(type, inputs)):  # C-speed check, no set built
+        inputs = tuple(x if isinstance(x, Value) else _constant(x) for x in inputs)
+        a, w = inputs[:n], inputs[n : 2 * n]
+        b = None if b is None else inputs[-1]
+    terms = [ai.data * wi.data for ai, wi in zip(a, w)]  # noqa: B905 - same length, checked above
+    if b is not None:
+        terms.append(b.data)
+    return _dot_node(inputs, terms, split or None)
 
 
 def dots(
@@ -392,12 +411,10 @@ def dots(
                 w = tuple(wi if isinstance(wi, Value) else _constant(wi) for wi in w)
                 b = b if b is None or isinstance(b, Value) else _constant(b)
         inputs = (*a, *w) if b is None else (*a, *w, b)
-        # ops.DOT's forward, read straight from the Values: the same terms a_i·w_i (and b), added by
-        # fsum. Anything but a finite sum goes to the table's forward, whose rules decide it.
         terms = [xi * wi.data for xi, wi in zip(x, w)]  # noqa: B905 - same length, checked above
         if b is not None:
             terms.append(b.data)
-        try:
+        try:  # _dot_node, written out: a layer's neurons are the hot path of a network (~1% of a step)
             data = math.fsum(terms)
         except (OverflowError, ValueError):
             data = math.inf
@@ -406,7 +423,7 @@ def dots(
         elif not recording:
             z.append(_constant(data))
         else:
-            v = _new_value(Value)  # _n_ary, written out: a neuron's z is the hot path of every layer
+            v = _new_value(Value)
             v.data = data
             v.grad = 0.0
             v._a = inputs
@@ -416,6 +433,28 @@ def dots(
             v.label = None
             z.append(v)
     return z
+
+
+def _dot_node(inputs: tuple[Value, ...], terms: list[float], split: bool | None) -> Value:
+    """The dot node of ``inputs``, its terms a_i·w_i (and b) already read from them: ops.DOT's forward,
+    the same terms added by fsum. Anything but a finite sum goes to the table's forward, whose rules decide it."""
+    try:
+        data = math.fsum(terms)
+    except (OverflowError, ValueError):
+        data = math.inf
+    if data - data != 0.0:
+        return _sum_node(ops.DOT, inputs)
+    if not _grad_enabled.get():
+        return _constant(data)
+    v = _new_value(Value)  # _n_ary, written out (and in dots): a neuron's z is the hot path of every layer
+    v.data = data
+    v.grad = 0.0
+    v._a = inputs
+    v._b = split
+    v._primitive = _DOT
+    v._c = None
+    v.label = None
+    return v
 
 
 _DOT = ops.DOT
