@@ -27,6 +27,7 @@ from autograd.value import (
     Value,
     apply,
     dot,
+    dots,
     is_grad_enabled,
     no_grad,
     sum,  # noqa: A004 - the engine's n-ary sum node, used as autograd.sum
@@ -55,6 +56,7 @@ __all__ = [
     "check_derivative",
     "compile",
     "dot",
+    "dots",
     "grad",
     "gradcheck",
     "gradgradcheck",

@@ -56,13 +56,14 @@ def _order(root: Value, zero: bool) -> list[Value]:
     seen = {root}
     stack: list[Any] = [root]
     visit, push, pop, place = seen.add, stack.append, stack.pop, order.append
-    while stack:
-        top = stack[-1]
+    top: Any = root  # stack[-1], kept at hand: what was just pushed is the next to look at
+    while True:
         if type(top) is _INPUTS:  # the inputs of the n-ary node below it
             for p in top:
                 if p not in seen:
                     visit(p)
                     push(p)
+                    top = p
                     break
             else:
                 pop()
@@ -70,25 +71,34 @@ def _order(root: Value, zero: bool) -> list[Value]:
                 if zero:
                     node.grad = 0.0
                 place(node)
+                if not stack:
+                    break
+                top = stack[-1]
             continue
         a = top._a
         if a is not None:
             if type(a) is tuple:
                 if not seen.issuperset(a):  # one C call when every input is placed already (a layer's dots)
-                    push(iter(a))
+                    top = iter(a)
+                    push(top)
                     continue
             elif a not in seen:
                 visit(a)
                 push(a)
+                top = a
                 continue
             elif (b := top._b) is not None and b not in seen:
                 visit(b)
                 push(b)
+                top = b
                 continue
             if zero:
                 top.grad = 0.0
         pop()  # every input of top is placed: top can follow them
         place(top)
+        if not stack:
+            break
+        top = stack[-1]
     return order
 
 
@@ -120,7 +130,7 @@ def _chain_rule(order: list[Value], create_graph: bool = False, steps: bool = Fa
     calls ``partials``, reading one- and two-input nodes from their two slots
     without building an argument list.
     """
-    inf = math.inf
+    inf, minus_inf = math.inf, -math.inf
     for node in reversed(order):
         g = node.grad
         a = node._a
@@ -130,7 +140,7 @@ def _chain_rule(order: list[Value], create_graph: bool = False, steps: bool = Fa
                 if steps:
                     yield node
             continue
-        if not -inf < g < inf:  # one comparison per node: NaN or ±inf
+        if not minus_inf < g < inf:  # one comparison per node: NaN or ±inf
             finite.check_gradient(order, node)
         if a is None:  # a leaf
             continue

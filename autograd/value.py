@@ -18,6 +18,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from itertools import chain
 from typing import Any, Union
 
 from autograd import ops
@@ -60,6 +61,7 @@ class Value:
 
     # _a, _b: the op's inputs. A one-input op's input is _a (_b is None), a two-input
     # op's are _a and _b; an n-ary op's (sum, dot) are the tuple _a. Both None on a leaf.
+    # (On a dot node _b is True when no input is in both halves a and w: see ``dots``.)
     # _primitive: the Op from the table (None on a leaf); _c: the op's constant
     # parameter (the 3 of x ** 3). Read them through ``parents``, ``op`` and ``arg``.
     __slots__ = ("data", "grad", "label", "_a", "_b", "_primitive", "_c")
@@ -280,7 +282,7 @@ def apply(op: Op, *inputs: Scalar, arg: Any = None) -> Value:
         DomainError: an input is outside the op's domain (``log(0)``), or is NaN.
         OverflowInOpError: finite inputs give a result too large for a float.
     """
-    if not set(map(type, inputs)) <= _VALUES:  # C-speed check: a neuron's dot has 2n+1 inputs
+    if not _VALUES.issuperset(map(type, inputs)):  # C-speed check, no set built: a neuron's dot has 2n+1 inputs
         inputs = tuple(x if isinstance(x, Value) else _constant(x) for x in inputs)
     x = tuple([v.data for v in inputs])  # a comprehension reads a slot ~2x faster than map(attrgetter)
     data = op.forward(arg, *x)
@@ -292,6 +294,7 @@ def apply(op: Op, *inputs: Scalar, arg: Any = None) -> Value:
 
 
 _VALUES = {Value, _OwnValue}
+_PLAIN, _OWN = {Value}, {_OwnValue}
 _add_up = builtins.sum  # C-speed: NaN if any input is NaN
 _data = operator.attrgetter("data")
 
@@ -360,28 +363,107 @@ def dot(a: Iterable[Scalar], w: Iterable[Scalar], b: Scalar | None = None) -> Va
     if not a:
         raise ValueError("dot() of two empty sequences: pass at least one pair")
     inputs = (*a, *w) if b is None else (*a, *w, b)
-    if not set(map(type, inputs)) <= _VALUES:
+    # dots' test for one pass (every a_i a result, every w_i and b a parameter) checks the types too
+    split = _PLAIN.issuperset(map(type, a)) and _OWN.issuperset(map(type, w)) and (b is None or type(b) is _OwnValue)
+    if not split and not _VALUES.issuperset(map(type, inputs)):  # C-speed check, no set built
         inputs = tuple(x if isinstance(x, Value) else _constant(x) for x in inputs)
         a, w = inputs[:n], inputs[n : 2 * n]
         b = None if b is None else inputs[-1]
-    # ops.DOT's forward, read straight from the Values: the same terms a_i·w_i (and b), added by
-    # fsum. Anything but a finite sum goes to the table's forward, whose rules decide it.
     terms = [ai.data * wi.data for ai, wi in zip(a, w)]  # noqa: B905 - same length, checked above
     if b is not None:
         terms.append(b.data)
+    return _dot_node(inputs, terms, split or None)
+
+
+def dots(
+    a: Iterable[Scalar], weights: Iterable[Iterable[Scalar]], biases: Iterable[Scalar | None] | None = None
+) -> list[Value]:
+    """``[dot(a, w_j, b_j) for each j]``: a layer's ``z^(l)``, one ``dot`` node per neuron, with the inputs
+    ``a`` read (and checked) once for all the neurons. ``biases`` (one per ``w_j``, None for no bias)
+    may be left out."""
+    if type(a) not in (list, tuple):
+        a = tuple(a)
+    n = len(a)
+    ws = [w if type(w) in (list, tuple) else tuple(w) for w in weights]
+    bs = [None] * len(ws) if biases is None else list(biases)
+    if len(bs) != len(ws):
+        raise ValueError(f"dots() needs one bias (or None) per weight vector, got {len(bs)} for {len(ws)}")
+    for w in ws:
+        if n != len(w):
+            raise ValueError(f"dot() needs two sequences of the same length, got {n} and {len(w)}")
+    if not n:
+        raise ValueError("dot() of two empty sequences: pass at least one pair")
+    if not _VALUES.issuperset(map(type, a)):  # C-speed check, no set built: a layer's a has n_{l-1} entries
+        a = tuple(x if isinstance(x, Value) else _constant(x) for x in a)
+    x = [ai.data for ai in a]  # a comprehension reads a slot ~2x faster than map(attrgetter)
+    # Every a_i a plain Value (an op's result) and every w_i and b a constructed one (a parameter): no
+    # input is in both halves, so the step may take each pair (a_i, w_i) in one pass (_b = True, ops.py).
+    a_plain = _PLAIN.issuperset(map(type, a))
+    every_own = _OWN.issuperset(map(type, chain(chain.from_iterable(ws), bs)))  # a layer's w and b: one C call
+    recording = _grad_enabled.get()
+    z = []
+    for w, b in zip(ws, bs):  # noqa: B905 - same length, checked above
+        if every_own or (_OWN.issuperset(map(type, w)) and (b is None or type(b) is _OwnValue)):
+            split = a_plain or None
+        else:
+            split = None
+            if not (_VALUES.issuperset(map(type, w)) and (b is None or type(b) in _VALUES)):
+                w = tuple(wi if isinstance(wi, Value) else _constant(wi) for wi in w)
+                b = b if b is None or isinstance(b, Value) else _constant(b)
+        inputs = (*a, *w) if b is None else (*a, *w, b)
+        terms = [xi * wi.data for xi, wi in zip(x, w)]  # noqa: B905 - same length, checked above
+        if b is not None:
+            terms.append(b.data)
+        try:  # _dot_node, written out: a layer's neurons are the hot path of a network (~1% of a step)
+            data = math.fsum(terms)
+        except (OverflowError, ValueError):
+            data = math.inf
+        if data - data != 0.0:
+            z.append(_sum_node(ops.DOT, inputs))
+        elif not recording:
+            z.append(_constant(data))
+        else:
+            v = _new_value(Value)
+            v.data = data
+            v.grad = 0.0
+            v._a = inputs
+            v._b = split
+            v._primitive = _DOT
+            v._c = None
+            v.label = None
+            z.append(v)
+    return z
+
+
+def _dot_node(inputs: tuple[Value, ...], terms: list[float], split: bool | None) -> Value:
+    """The dot node of ``inputs``, its terms a_i·w_i (and b) already read from them: ops.DOT's forward,
+    the same terms added by fsum. Anything but a finite sum goes to the table's forward, whose rules decide it."""
     try:
         data = math.fsum(terms)
     except (OverflowError, ValueError):
         data = math.inf
     if data - data != 0.0:
         return _sum_node(ops.DOT, inputs)
-    return _n_ary(ops.DOT, inputs, data)
+    if not _grad_enabled.get():
+        return _constant(data)
+    v = _new_value(Value)  # _n_ary, written out (and in dots): a neuron's z is the hot path of every layer
+    v.data = data
+    v.grad = 0.0
+    v._a = inputs
+    v._b = split
+    v._primitive = _DOT
+    v._c = None
+    v.label = None
+    return v
+
+
+_DOT = ops.DOT
 
 
 def _sum_node(op: Op, inputs: tuple[Scalar, ...]) -> Value:
     """``apply`` for ``sum`` and ``dot``: their result is NaN whenever an input is (a NaN term makes
     the sum NaN), so the result's one check covers the inputs too, and the tuple is the node's own."""
-    if not set(map(type, inputs)) <= _VALUES:
+    if not _VALUES.issuperset(map(type, inputs)):
         inputs = tuple(x if isinstance(x, Value) else _constant(x) for x in inputs)
     x = [v.data for v in inputs]  # a comprehension reads a slot ~2x faster than map(attrgetter)
     data = op.forward(None, *x)

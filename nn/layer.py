@@ -38,13 +38,7 @@ def _activation(activation: str | bool | None, nonlin: bool | None = None) -> st
 
 
 def _activate(z: Value, activation: str) -> Value:
-    if activation == "relu":
-        return z.relu()
-    if activation == "tanh":
-        return z.tanh()
-    if activation == "sigmoid":
-        return z.sigmoid()
-    return z
+    return z if activation == "linear" else autograd.FUNCTIONS[activation](z)
 
 
 class Neuron(Module):
@@ -131,12 +125,17 @@ class Layer(Module):
 
     def forward(self, a: Sequence[Value | float]) -> tuple[list[Value], list[Value]]:
         """``(z^(l), a^(l))`` for the activations ``a^(l-1)`` of the previous layer."""
-        z = [n.pre_activation(a) for n in self.neurons]
+        neurons = self.neurons
+        z = autograd.dots(a, [n.w for n in neurons], [n.b for n in neurons])
         if self.activation == "linear":
+            for zj, n in zip(z, neurons):  # noqa: B905 - one z per neuron
+                zj.label = n._z_label
             return z, z
+        sigma = autograd.FUNCTIONS[self.activation]  # σ itself: no dispatch on its name per neuron
         out = []
-        for zj, name in zip(z, self._a_labels, strict=True):
-            aj = _activate(zj, self.activation)
+        for zj, n, name in zip(z, neurons, self._a_labels):  # noqa: B905 - one z and one label per neuron
+            zj.label = n._z_label
+            aj = sigma(zj)
             aj.label = name
             out.append(aj)
         return z, out

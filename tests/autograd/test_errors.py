@@ -242,6 +242,10 @@ def test_sum_and_dot_of_nothing_or_mismatched_lengths_are_value_errors() -> None
         autograd.dot([], [])
     with pytest.raises(ValueError, match="same length"):
         autograd.dot([Value(1.0)], [Value(1.0), Value(2.0)])
+    with pytest.raises(ValueError, match="same length"):
+        autograd.dots([Value(1.0)], [[Value(1.0)], [Value(1.0), Value(2.0)]])
+    with pytest.raises(ValueError, match="one bias"):
+        autograd.dots([Value(1.0)], [[Value(1.0)]], [])
 
 
 @pytest.mark.parametrize("x", [-700.0, -40.0, -5.0, 5.0, 40.0, 700.0])

@@ -232,3 +232,72 @@ def test_dot_of_values_is_the_table_forward_bit_for_bit(pairs: list[tuple[float,
     except ArithmeticError as exc:
         got = type(exc).__name__
     assert got == want
+
+
+@given(
+    a=st.lists(_terms, min_size=1, max_size=6),
+    rows=st.lists(st.tuples(st.lists(_terms, min_size=6, max_size=6), st.none() | _terms), min_size=1, max_size=4),
+)
+@example(a=[1e200, 1e200], rows=[([1e200, -1e200, 0, 0, 0, 0], 1.0), ([1e200, 0, 0, 0, 0, 0], None)])
+def test_dots_is_dot_per_neuron_bit_for_bit(a: list[float], rows: list[tuple[list[float], float | None]]) -> None:
+    """``autograd.dots(a, W, b)``, a layer's z at once, gives each neuron's ``dot`` node: value, inputs, gradients."""
+
+    def run(layer: bool) -> list[str]:
+        xs = [Value(x) for x in a]
+        ws = [[Value(v) for v in w[: len(a)]] for w, _ in rows]
+        bs = [None if b is None else Value(b) for _, b in rows]
+        try:
+            z = autograd.dots(xs, ws, bs) if layer else [autograd.dot(xs, w, b) for w, b in zip(ws, bs, strict=True)]
+            assert all(
+                zj.op is OPS["dot"] and zj.parents == (*xs, *w, *([] if b is None else [b]))
+                for zj, w, b in zip(z, ws, bs, strict=True)
+            )
+            autograd.sum(z).backward()
+        except ArithmeticError as exc:
+            return [type(exc).__name__]
+        return [repr(v) for v in (*(zj.data for zj in z), *(p.grad for p in (*xs, *(q for w in ws for q in w))))]
+
+    assert run(layer=True) == run(layer=False)
+
+
+def test_dots_takes_numbers_as_constants_and_no_biases() -> None:
+    w = [[Value(2.0), 3.0], [Value(-1.0), Value(4.0)]]
+    z = autograd.dots([1.0, Value(0.5)], w)
+    assert [zj.data for zj in z] == [3.5, 1.0]
+    z[0].backward()
+    assert w[0][0].grad == 1.0
+    with autograd.no_grad():
+        assert all(zj.is_leaf() for zj in autograd.dots([Value(1.0)], [[Value(2.0)]], [Value(1.0)]))
+
+
+@given(
+    a=st.lists(_terms, min_size=1, max_size=6),
+    rows=st.lists(st.tuples(st.lists(_terms, min_size=6, max_size=6), st.none() | _terms), min_size=1, max_size=4),
+    g=_terms,
+)
+def test_dots_one_pass_step_is_the_two_pass_step_bit_for_bit(
+    a: list[float], rows: list[tuple[list[float], float | None]], g: float
+) -> None:
+    """A layer's dots whose a are results and w, b parameters take each pair in one pass: the same gradients."""
+
+    def run(one_pass: bool) -> list[str]:
+        leaves = [Value(x) for x in a]
+        xs = [v + 0.0 for v in leaves]  # results of an op: plain Values, as a layer's activations are
+        ws = [[Value(v) for v in w[: len(a)]] for w, _ in rows]
+        bs = [None if b is None else Value(b) for _, b in rows]
+        try:
+            z = autograd.dots(xs, ws, bs)
+        except ArithmeticError as exc:
+            return [type(exc).__name__]
+        assert all(zj._b is True or zj.is_leaf() or zj.op is not OPS["dot"] for zj in z)
+        for zj in z:
+            if not one_pass and zj.op is OPS["dot"]:
+                zj._b = None
+            zj.grad = g
+            try:
+                zj.backward_step()
+            except ArithmeticError as exc:
+                return [type(exc).__name__]
+        return [repr(p.grad) for p in (*xs, *(q for w in ws for q in w), *(b for b in bs if b is not None))]
+
+    assert run(one_pass=True) == run(one_pass=False)
