@@ -400,7 +400,6 @@ def dots(
     # input is in both halves, so the step may take each pair (a_i, w_i) in one pass (_b = True, ops.py).
     a_plain = _PLAIN.issuperset(map(type, a))
     every_own = _OWN.issuperset(map(type, chain(chain.from_iterable(ws), bs)))  # a layer's w and b: one C call
-    recording = _grad_enabled.get()
     z = []
     for w, b in zip(ws, bs):  # noqa: B905 - same length, checked above
         if every_own or (_OWN.issuperset(map(type, w)) and (b is None or type(b) is _OwnValue)):
@@ -414,24 +413,7 @@ def dots(
         terms = [xi * wi.data for xi, wi in zip(x, w)]  # noqa: B905 - same length, checked above
         if b is not None:
             terms.append(b.data)
-        try:  # _dot_node, written out: a layer's neurons are the hot path of a network (~1% of a step)
-            data = math.fsum(terms)
-        except (OverflowError, ValueError):
-            data = math.inf
-        if data - data != 0.0:
-            z.append(_sum_node(ops.DOT, inputs))
-        elif not recording:
-            z.append(_constant(data))
-        else:
-            v = _new_value(Value)
-            v.data = data
-            v.grad = 0.0
-            v._a = inputs
-            v._b = split
-            v._primitive = _DOT
-            v._c = None
-            v.label = None
-            z.append(v)
+        z.append(_dot_node(inputs, terms, split))
     return z
 
 
@@ -444,17 +426,7 @@ def _dot_node(inputs: tuple[Value, ...], terms: list[float], split: bool | None)
         data = math.inf
     if data - data != 0.0:
         return _sum_node(ops.DOT, inputs)
-    if not _grad_enabled.get():
-        return _constant(data)
-    v = _new_value(Value)  # _n_ary, written out (and in dots): a neuron's z is the hot path of every layer
-    v.data = data
-    v.grad = 0.0
-    v._a = inputs
-    v._b = split
-    v._primitive = _DOT
-    v._c = None
-    v.label = None
-    return v
+    return _n_ary(_DOT, inputs, data, split)
 
 
 _DOT = ops.DOT
@@ -472,14 +444,15 @@ def _sum_node(op: Op, inputs: tuple[Scalar, ...]) -> Value:
     return _n_ary(op, inputs, data)
 
 
-def _n_ary(op: Op, inputs: tuple[Value, ...], data: float) -> Value:
+def _n_ary(op: Op, inputs: tuple[Value, ...], data: float, split: bool | None = None) -> Value:
+    """The node of an n-ary op (sum, dot, …): its inputs one tuple in ``_a``; ``split`` is dot's one-pass mark."""
     if not _grad_enabled.get():
         return _constant(data)
     v = _new_value(Value)
     v.data = data
     v.grad = 0.0
     v._a = inputs
-    v._b = None
+    v._b = split
     v._primitive = op
     v._c = None
     v.label = None
