@@ -15,10 +15,9 @@ import html
 import math
 import numbers
 import operator
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from itertools import chain
 from typing import Any, Union
 
 from autograd import ops
@@ -357,22 +356,14 @@ def dot(a: Iterable[Scalar], w: Iterable[Scalar], b: Scalar | None = None) -> Va
         a = tuple(a)
     if type(w) not in (list, tuple):
         w = tuple(w)
-    n = len(a)
-    if n != len(w):
-        raise ValueError(f"dot() needs two sequences of the same length, got {n} and {len(w)}")
+    if len(a) != len(w):
+        raise ValueError(f"dot() needs two sequences of the same length, got {len(a)} and {len(w)}")
     if not a:
         raise ValueError("dot() of two empty sequences: pass at least one pair")
-    inputs = (*a, *w) if b is None else (*a, *w, b)
-    # dots' test for one pass (every a_i a result, every w_i and b a parameter) checks the types too
-    split = _PLAIN.issuperset(map(type, a)) and _OWN.issuperset(map(type, w)) and (b is None or type(b) is _OwnValue)
-    if not split and not _VALUES.issuperset(map(type, inputs)):  # C-speed check, no set built
-        inputs = tuple(x if isinstance(x, Value) else _constant(x) for x in inputs)
-        a, w = inputs[:n], inputs[n : 2 * n]
-        b = None if b is None else inputs[-1]
-    terms = [ai.data * wi.data for ai, wi in zip(a, w)]  # noqa: B905 - same length, checked above
-    if b is not None:
-        terms.append(b.data)
-    return _dot_node(inputs, terms, split or None)
+    a_plain = _PLAIN.issuperset(map(type, a))
+    if not a_plain and not _VALUES.issuperset(map(type, a)):
+        a = tuple(x if isinstance(x, Value) else _constant(x) for x in a)
+    return _neuron(a, [ai.data for ai in a], a_plain, w, b)
 
 
 def dots(
@@ -396,30 +387,27 @@ def dots(
     if not _VALUES.issuperset(map(type, a)):  # C-speed check, no set built: a layer's a has n_{l-1} entries
         a = tuple(x if isinstance(x, Value) else _constant(x) for x in a)
     x = [ai.data for ai in a]  # a comprehension reads a slot ~2x faster than map(attrgetter)
-    # Every a_i a plain Value (an op's result) and every w_i and b a constructed one (a parameter): no
-    # input is in both halves, so the step may take each pair (a_i, w_i) in one pass (_b = True, ops.py).
-    a_plain = _PLAIN.issuperset(map(type, a))
-    every_own = _OWN.issuperset(map(type, chain(chain.from_iterable(ws), bs)))  # a layer's w and b: one C call
-    z = []
-    for w, b in zip(ws, bs):  # noqa: B905 - same length, checked above
-        if every_own or (_OWN.issuperset(map(type, w)) and (b is None or type(b) is _OwnValue)):
-            split = a_plain or None
-        else:
-            split = None
-            if not (_VALUES.issuperset(map(type, w)) and (b is None or type(b) in _VALUES)):
-                w = tuple(wi if isinstance(wi, Value) else _constant(wi) for wi in w)
-                b = b if b is None or isinstance(b, Value) else _constant(b)
-        inputs = (*a, *w) if b is None else (*a, *w, b)
-        terms = [xi * wi.data for xi, wi in zip(x, w)]  # noqa: B905 - same length, checked above
-        if b is not None:
-            terms.append(b.data)
-        z.append(_dot_node(inputs, terms, split))
-    return z
+    a_plain = _PLAIN.issuperset(map(type, a))  # (the one-pass test in _neuron)
+    return [_neuron(a, x, a_plain, w, b) for w, b in zip(ws, bs)]  # noqa: B905 - same length, checked above
 
 
-def _dot_node(inputs: tuple[Value, ...], terms: list[float], split: bool | None) -> Value:
-    """The dot node of ``inputs``, its terms a_i·w_i (and b) already read from them: ops.DOT's forward,
-    the same terms added by fsum. Anything but a finite sum goes to the table's forward, whose rules decide it."""
+def _neuron(a: Sequence[Value], x: list[float], a_plain: bool, w: Sequence[Scalar], b: Scalar | None) -> Value:
+    """One dot node of ``dot`` or ``dots``: ``a`` checked already, ``x`` its data. When every a_i is a plain Value (an
+    op's result) and every w_i and b a constructed one (a parameter), no input is in both halves, so the step
+    may take each pair (a_i, w_i) in one pass (the node's ``_b`` is True, ops.py)."""
+    if _OWN.issuperset(map(type, w)) and (b is None or type(b) is _OwnValue):
+        split = a_plain or None
+    else:
+        split = None
+        if not (_VALUES.issuperset(map(type, w)) and (b is None or type(b) in _VALUES)):
+            w = tuple(wi if isinstance(wi, Value) else _constant(wi) for wi in w)
+            b = b if b is None or isinstance(b, Value) else _constant(b)
+    inputs = (*a, *w) if b is None else (*a, *w, b)
+    terms = [xi * wi.data for xi, wi in zip(x, w)]  # noqa: B905 - same length, checked by the caller
+    if b is not None:
+        terms.append(b.data)
+    # ops.DOT's forward on the terms read here: added by fsum. Anything but a finite sum goes to the
+    # table's forward, whose rules decide it.
     try:
         data = math.fsum(terms)
     except (OverflowError, ValueError):
