@@ -230,11 +230,7 @@ def _dot(c: Any, *x: float) -> float:
     # Inputs are a_1..a_n, w_1..w_n and, when their count is odd, a bias b last. The products and b are
     # added by fsum, correctly rounded (``autograd.dot`` adds the same terms, read from the Values).
     n = len(x) // 2
-    terms = [*map(operator.mul, x[:n], x[n : 2 * n]), *x[2 * n :]]
-    try:
-        total = math.fsum(terms)
-    except (OverflowError, ValueError):  # a partial sum overflowed, or inf − inf: _fsum's rules
-        total = _fsum(terms)
+    total = _fsum([*map(operator.mul, x[:n], x[n : 2 * n]), *x[2 * n :]])
     if total - total == 0.0 or not all(map(math.isfinite, x)):
         return total
     # A product or a partial sum overflowed although every input is finite (1e200·1e200 − 1e200·1e200):
