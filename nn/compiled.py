@@ -97,16 +97,11 @@ class CompiledStep:
     def hand_back(self) -> None:
         """Write the kept values to every ``p.data``, and the last step's gradient to ``p.grad``: what eager
         training leaves. The next ``train`` reads ``p.data`` again (a callback may have changed it)."""
-        ps, theta, gradient = self.parameters, self._theta, self._last_gradient
-        if theta is not None and gradient is not None:  # one pass for both
-            for p, x, g in zip(ps, theta.tolist(), gradient.tolist(), strict=True):
+        if self._theta is not None:
+            for p, x in zip(self.parameters, self._theta.tolist(), strict=True):
                 p.data = x
-                p.grad = g
-        elif theta is not None:
-            for p, x in zip(ps, theta.tolist(), strict=True):
-                p.data = x
-        elif gradient is not None:
-            for p, g in zip(ps, gradient.tolist(), strict=True):
+        if self._last_gradient is not None:
+            for p, g in zip(self.parameters, self._last_gradient.tolist(), strict=True):
                 p.grad = g
         self._theta = self._last_gradient = None
 
