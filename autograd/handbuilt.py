@@ -38,7 +38,7 @@ def _op_named(spelling: str, n_inputs: int) -> tuple[Op, Any]:
         raise ValueError(f"Value(..., _op={spelling!r}): no op of that name; use one of {known} (or **k)")
     if found.arity is not None and found.arity != n_inputs:
         raise ValueError(f"Value(..., _op={spelling!r}): {found.name} takes {found.arity} input(s), got {n_inputs}")
-    if "{c}" in found.symbol:
+    if "{c}" in found.symbol or "{k}" in found.symbol:
         raise ValueError(f"Value(..., _op={spelling!r}): {found.name} needs its constant: build it with the op itself")
     return found, None
 

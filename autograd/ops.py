@@ -38,8 +38,9 @@ class Op:
             the op's domain. (A result that overflows to inf or nan from finite inputs
             is turned into OverflowInOpError by the engine, in one place: value.py.)
         partials: ``partials(out, c, *x) -> tuple`` of ∂out/∂x_i, one per input.
-        symbol: how a graph shows the op (``"×"``); ``{c}`` is filled with ``c``.
-        derivative: the local derivatives in words, for graphs and docs.
+        symbol: how a graph shows the op (``"×"``); ``{c}`` is filled with ``c``, and ``{k}``
+            with ``c + 1`` (a class counted from 1, as the notes count: ``−log p_{k}``).
+        derivative: the local derivatives in words, for graphs and docs (filled the same way).
         arity: the number of inputs, or None for n-ary ops (``sum``, ``dot``).
         function: a one-input function a user calls by name: ``x.name()``,
             ``autograd.name(x)`` and ``name(x)`` in ``parse`` are made from this entry.
@@ -76,6 +77,14 @@ class Op:
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
 
+    def shown(self, c: Any, number: Callable[[float], str] = lambda x: format(x, "g")) -> str:
+        """The symbol with its constant ``c`` filled in (``number`` writes a float ``c``)."""
+        return _filled(self.symbol, c, number)
+
+    def explained(self, c: Any) -> str:
+        """The derivative in words with the constant ``c`` filled in."""
+        return _filled(self.derivative, c, lambda x: format(x, "g"))
+
     def piece(self, x: Sequence[float]) -> int:
         """Which differentiable piece the inputs ``x`` are on: the number of kinks below ``x[0]``."""
         return sum(x[0] > k for k in self.kinks)
@@ -83,6 +92,12 @@ class Op:
     def near_kink(self, x: Sequence[float], eps: float) -> bool:
         """Whether ``x[0]`` is within ``eps`` of a kink, where differences cannot check a derivative."""
         return any(abs(x[0] - k) <= eps for k in self.kinks)
+
+
+def _filled(template: str, c: Any, number: Callable[[float], str]) -> str:
+    if "{c}" in template:
+        template = template.replace("{c}", number(c) if isinstance(c, float) else str(c))
+    return template.replace("{k}", str(c + 1)) if "{k}" in template else template
 
 
 def _data(x: Any) -> float:
@@ -478,8 +493,8 @@ NEG_LOG_SOFTMAX = Op(  # −log softmax(z)_c = log Σ_j e^{z_j} − z_c: softmax
     "neg_log_softmax",
     _neg_log_softmax,
     _logsumexp_partials,
-    "−log softmax_{c}",
-    "∂/∂z_j = softmax(z)_j − [j = c]",
+    "−log p_{k}",
+    "∂/∂z_j = p_j − y_j, p = softmax(z) (y_{k} = 1, every other y_j = 0)",
     None,
     on_arrays=arrays.logsumexp,
 )

@@ -109,7 +109,7 @@ class Value:
         op = self._primitive
         if op is None:
             return ""
-        return op.symbol.replace("{c}", format(self._c, "g")) if "{c}" in op.symbol else op.symbol
+        return op.shown(self._c)
 
     @property
     def arg(self) -> Any:

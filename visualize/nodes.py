@@ -165,23 +165,9 @@ def value_node(
 
 
 def op_symbol(v: Value, style: Style) -> str:
-    """The op's symbol from the op table; ``{c}`` is its constant (the 2 of ``x**2``).
-
-    Cross-entropy's fused ``−log softmax_c`` is shown as the notes write it, ``−log pₖ`` with k
-    counted from 1 (the collapsed view's p₁, p₂, … and targets y₁, y₂, …), not the 0-based index.
-    """
-    c = v.arg
-    if v.op.name == "neg_log_softmax":
-        return notation_text(f"−log p_{c + 1}")
-    shown = style.number(c) if isinstance(c, float) else str(c)
-    return v.op.symbol.replace("{c}", shown)
-
-
-def _op_tooltip(v: Value) -> str:
-    if v.op.name == "neg_log_softmax":
-        k = v.arg + 1
-        return notation_text(f"−log p_{k}, p = softmax(z): ∂/∂z_j = p_j − y_j (y_{k} = 1, every other y_j = 0)")
-    return f"{v.op.name}: {v.op.derivative}"
+    """The op's symbol from the op table, its constant filled in (the 2 of ``x**2``; cross-entropy's
+    class k counted from 1, ``−log p₂``) and its labels typeset."""
+    return notation_text(v.op.shown(v.arg, style.number))
 
 
 def op_node(v: Value, style: Style, active: bool = False) -> dict[str, str]:
@@ -189,7 +175,7 @@ def op_node(v: Value, style: Style, active: bool = False) -> dict[str, str]:
     attrs = {
         "shape": "ellipse",
         "label": plain(op_symbol(v, style)),
-        "tooltip": plain(_op_tooltip(v)),
+        "tooltip": plain(notation_text(f"{v.op.name}: {v.op.explained(v.arg)}")),
         "margin": "0.02",
         "style": "filled",  # always filled (white unless active): the same style in every frame, the same layout
         "fillcolor": ACTIVE_FILL if active else "white",
