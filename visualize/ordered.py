@@ -73,13 +73,20 @@ def neuron_shifts(layout: dict, rankdir: str) -> dict[str, Point]:
     return shifts
 
 
-def _moved(pos: str, d: Point) -> str:
-    """An edge's ``pos`` (``e,x,y`` / ``s,x,y`` arrow ends, then its spline's points) moved by ``d``."""
+def _text(p: Point) -> str:
+    return f"{p[0]:.2f},{p[1]:.2f}"
+
+
+def _shifted(p: Point, d: Point) -> Point:
+    return p[0] + d[0], p[1] + d[1]
+
+
+def _mapped(pos: str, f: Callable[[Point], Point]) -> str:
+    """An edge's ``pos`` (``e,x,y`` / ``s,x,y`` arrow ends, then its spline's points), ``f`` applied to each."""
     out = []
     for token in pos.split():
         end = token[:2] if token[:2] in ("e,", "s,") else ""
-        x, y = _point(token[len(end) :])
-        out.append(f"{end}{x + d[0]:.2f},{y + d[1]:.2f}")
+        out.append(end + _text(f(_point(token[len(end) :]))))
     return " ".join(out)
 
 
@@ -95,14 +102,7 @@ def pin(
     objects = layout.get("objects", [])
     centre = {o["name"]: _point(o["pos"]) for o in objects if "pos" in o}
     shift_of = {name: shifts.get(cluster_of(place) or "", none) for name, _, place in nodes}
-
-    def moved(p: Point, d: Point) -> Point:
-        return p[0] + d[0], p[1] + d[1]
-
-    node_attrs = {}
-    for name, _, _ in nodes:
-        x, y = moved(centre[name], shift_of[name])
-        node_attrs[name] = {"pos": f"{x:.2f},{y:.2f}!"}
+    node_attrs = {name: {"pos": _text(_shifted(centre[name], shift_of[name])) + "!"} for name, _, _ in nodes}
     cluster_attrs = {}
     for o in objects:
         name = str(o.get("name", ""))
@@ -111,19 +111,14 @@ def pin(
             x0, y0, x1, y1 = _box(o["bb"])
             cluster_attrs[name] = {"bb": f"{x0 + dx:.2f},{y0 + dy:.2f},{x1 + dx:.2f},{y1 + dy:.2f}"}
             if "lp" in o:  # where dot put its title (at the bottom in BT)
-                lx, ly = moved(_point(o["lp"]), (dx, dy))
-                cluster_attrs[name]["lp"] = f"{lx:.2f},{ly:.2f}"
+                cluster_attrs[name]["lp"] = _text(_shifted(_point(o["lp"]), (dx, dy)))
     edge_attrs = []
     for (tail, head, _), laid in zip(edges, _by_ends(layout, edges), strict=True):
         d = shift_of[tail]
         if d != shift_of[head]:  # its ends moved apart: routed afresh (``routes``)
             edge_attrs.append({})
             continue
-        extra = {"pos": _moved(laid["pos"], d)} if "pos" in laid else {}
-        if "lp" in laid:
-            x, y = moved(_point(laid["lp"]), d)
-            extra["lp"] = f"{x:.2f},{y:.2f}"
-        edge_attrs.append(extra)
+        edge_attrs.append(_edge_moved(laid, d))
     return node_attrs, cluster_attrs, edge_attrs
 
 
@@ -154,12 +149,16 @@ def routes(
         if "pos" in extra or "pos" not in laid:
             out.append(extra)
             continue
-        found = {"pos": _moved(laid["pos"], back)}
-        if "lp" in laid:
-            x, y = _point(laid["lp"])
-            found["lp"] = f"{x + back[0]:.2f},{y + back[1]:.2f}"
-        out.append(found)
+        out.append(_edge_moved(laid, back))
     return out
+
+
+def _edge_moved(laid: dict, d: Point) -> dict[str, str]:
+    """A laid-out edge's route and label place, moved by ``d``, as attributes that pin them."""
+    extra = {"pos": _mapped(laid["pos"], lambda p: _shifted(p, d))} if "pos" in laid else {}
+    if "lp" in laid:
+        extra["lp"] = _text(_shifted(_point(laid["lp"]), d))
+    return extra
 
 
 def mirrored(layout: dict) -> dict:
@@ -170,12 +169,11 @@ def mirrored(layout: dict) -> dict:
     """
     x0, _, x1, _ = _box(layout["bb"])
 
-    def flip(text: str) -> str:
-        x, y = _point(text)
-        return f"{x0 + x1 - x:.2f},{y:.2f}"
+    def across(p: Point) -> Point:
+        return x0 + x1 - p[0], p[1]
 
-    def flip_pos(pos: str) -> str:
-        return " ".join(t[:2] + flip(t[2:]) if t[:2] in ("e,", "s,") else flip(t) for t in pos.split())
+    def flip(text: str) -> str:
+        return _text(across(_point(text)))
 
     objects = []
     for o in layout.get("objects", []):
@@ -191,7 +189,7 @@ def mirrored(layout: dict) -> dict:
     for e in layout.get("edges", []):
         e = dict(e)
         if "pos" in e:
-            e["pos"] = flip_pos(e["pos"])
+            e["pos"] = _mapped(e["pos"], across)
         if "lp" in e:
             e["lp"] = flip(e["lp"])
         edges.append(e)
