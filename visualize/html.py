@@ -27,10 +27,6 @@ with their captions and a note saying why; the script removes the note and plays
 from __future__ import annotations
 
 import base64
-import re
-
-_XML_PROLOGUE = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?(<!--.*?-->\s*)*", re.S)
-_SIZE = re.compile(r'<svg\b([^>]*?)\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"', re.S)
 
 ZOOM_SCRIPT = """(function () {
   function inline(img) {  // the picture's own SVG, parsed from its data: URI and put in its place
@@ -83,31 +79,18 @@ ZOOM_SCRIPT = """(function () {
   });
 })();"""
 
+FIGURE = "max-width:100%;overflow:hidden;margin:4px 0"  # in each element's own style too: a sanitizer drops <style>
+CAPTION = "font:13px sans-serif;color:#333"
+ONE_LINE = "white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
+NOTE = "font:italic 13px sans-serif;color:#555;margin:4px 0"
+HIDDEN = ' style="display:none"'
+
 STYLE = (
-    "<style>div.deltagrad-figure{max-width:100%;overflow:hidden;margin:4px 0}"
+    f"<style>div.deltagrad-figure{{{FIGURE}}}"
     "div.deltagrad-figure svg{max-width:100%;height:auto;display:block}"
     "div.deltagrad-zoom{font:12px sans-serif;margin-bottom:2px}"
     "div.deltagrad-zoom button{margin-right:3px;padding:0 6px;cursor:pointer}</style>"
 )
-
-
-def inline_svg(svg: str) -> str:
-    """The SVG text as an element for an HTML page: no XML prologue, scaled to its container's width.
-
-    The width and height become a ``max-width`` style, so a small graph keeps its natural size and a
-    big one shrinks to fit (its ``viewBox`` keeps the proportions). What the zoom script does to
-    the picture's SVG where scripts run; for pages that never pass a sanitizer.
-    """
-    body = _XML_PROLOGUE.sub("", svg, count=1)
-    match = _SIZE.search(body)
-    if match is not None:
-        width = float(match[2])
-        body = (
-            body[: match.start()]
-            + f'<svg{match[1]} width="{width:g}pt" style="max-width:100%;height:auto"'
-            + body[match.end() :]
-        )
-    return body
 
 
 def data_uri(svg: str) -> str:
@@ -124,10 +107,6 @@ def picture(svg: str, alt: str = "graph of the computation") -> str:
         f'<img class="deltagrad-svg" src="{data_uri(svg)}" alt="{_escape(alt)}" title="{_escape(SCRIPTS_HINT)}" '
         'style="max-width:100%;height:auto;display:block">'
     )
-
-
-FIGURE = "max-width:100%;overflow:hidden;margin:4px 0"
-CAPTION = "font:13px sans-serif;color:#333"
 
 
 def figure_html(svg: str, caption: str | None = None, zoom: bool = True) -> str:
@@ -185,8 +164,7 @@ PLAYER_SCRIPT = """(function () {
 
 
 PLAYER_STYLE = (
-    "<style>div.deltagrad-controls{font:13px sans-serif;margin:4px 0;white-space:nowrap;overflow:hidden;"
-    "text-overflow:ellipsis}"  # one line whatever the caption: the picture never moves
+    f"<style>div.deltagrad-controls{{font:13px sans-serif;margin:4px 0;{ONE_LINE}}}"  # one line: no jumps
     "div.deltagrad-controls *{margin-right:4px;vertical-align:middle}div.deltagrad-controls input{width:260px}</style>"
 )
 
@@ -214,8 +192,3 @@ def player_html(svgs: list[str], captions: list[str]) -> str:
         + PLAYER_STYLE
         + f'<div class="deltagrad-player">{note}{frames}</div><script>{PLAYER_SCRIPT}{ZOOM_SCRIPT}</script>'
     )
-
-
-HIDDEN = ' style="display:none"'
-ONE_LINE = "white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
-NOTE = "font:italic 13px sans-serif;color:#555;margin:4px 0"
