@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.deltagrad-installed
 
-.PHONY: demo test lint bench graphviz browser install clean
+.PHONY: demo test lint bench bench-instructions graphviz browser install clean
 
 demo: install graphviz
 	$(VENV)/bin/deltagrad demo $(DEMO_ARGS)
@@ -20,6 +20,10 @@ lint: install
 
 bench: install
 	$(PY) -m bench
+
+# Instructions per MLP step under valgrind's cachegrind: repeatable where CPU times on a shared machine are not.
+bench-instructions: install
+	$(PY) -m bench.instructions
 
 install: $(STAMP)
 
