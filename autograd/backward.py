@@ -78,8 +78,9 @@ def _order(root: Value, zero: bool) -> list[Value]:
         a = top._a
         if a is not None:
             if type(a) is tuple:
-                if not seen.issuperset(a):  # one C call when every input is placed already (a layer's dots)
-                    top = iter(a)
+                b = top._b  # a dot's second half, or None
+                if not (seen.issuperset(a) and (b is None or seen.issuperset(b))):  # one C call or two, when
+                    top = iter(a if b is None else a + b)  # every input is placed already (a layer's dots)
                     push(top)
                     continue
             elif a not in seen:

@@ -346,20 +346,22 @@ def _sum_step(node: Any, g: float) -> None:
 
 
 def _dot_step(node: Any, g: float) -> None:
-    x = node._a
+    x, wb = node._a, node._b
+    if wb is not None:  # kept as halves a and (w, b): no input in both (value.dot_nodes), so one pass
+        for ai, wi in zip(x, wb):  # noqa: B905 - stops at a's end, before b
+            ai.grad += g * wi.data
+            wi.grad += g * ai.data
+        if len(wb) > len(x):  # ∂/∂b = 1
+            wb[-1].grad += g
+        return
+    # One tuple (a, w, b): all the a_i first, so an input in both halves gets its terms in the order of the
+    # table's partials. (zip without strict=: it stops at w's end; a keyword makes each zip() ~0.1 us dearer.)
     n = len(x) // 2
     w = x[n : 2 * n]
-    # zip without strict=: x's first n entries are a, paired with w, the next n (zip stops at w's end;
-    # a keyword makes each zip() ~0.1 us dearer)
-    if node._b:  # no input in both halves (value.dots): one pass adds each input's terms in the same order
-        for ai, wi in zip(x, w):  # noqa: B905
-            ai.grad += g * wi.data
-            wi.grad += g * ai.data
-    else:  # all the a_i first: an input in both halves gets its terms in the order of the table's partials
-        for ai, wi in zip(x, w):  # noqa: B905  ∂/∂a_i = w_i
-            ai.grad += g * wi.data
-        for ai, wi in zip(x, w):  # noqa: B905  ∂/∂w_i = a_i
-            wi.grad += g * ai.data
+    for ai, wi in zip(x, w):  # noqa: B905  ∂/∂a_i = w_i
+        ai.grad += g * wi.data
+    for ai, wi in zip(x, w):  # noqa: B905  ∂/∂w_i = a_i
+        wi.grad += g * ai.data
     if len(x) % 2:  # ∂/∂b = 1
         x[-1].grad += g
 

@@ -60,7 +60,7 @@ class Value:
 
     # _a, _b: the op's inputs. A one-input op's input is _a (_b is None), a two-input
     # op's are _a and _b; an n-ary op's (sum, dot) are the tuple _a. Both None on a leaf.
-    # (On a dot node _b is True when no input is in both halves a and w: see ``dots``.)
+    # (A dot whose a and (w, b) cannot share an input keeps them as two tuples _a, _b: see ``dot_nodes``.)
     # _primitive: the Op from the table (None on a leaf); _c: the op's constant
     # parameter (the 3 of x ** 3). Read them through ``parents``, ``op`` and ``arg``.
     __slots__ = ("data", "grad", "label", "_a", "_b", "_primitive", "_c")
@@ -87,10 +87,9 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The inputs of the op that made this value, in order (empty for a leaf)."""
-        a = self._a
+        a, b = self._a, self._b
         if a is None or type(a) is tuple:
-            return a or ()
-        b = self._b
+            return (a or ()) if b is None else a + b  # a dot kept as its halves a and (w, b): see dot_nodes
         return (a,) if b is None else (a, b)
 
     @property
@@ -352,18 +351,18 @@ def sum(values: Iterable[Scalar]) -> Value:  # noqa: A001 - the engine's n-ary s
 
 def dot(a: Iterable[Scalar], w: Iterable[Scalar], b: Scalar | None = None) -> Value:
     """Σ_i a_i w_i (+ b) as a single node: a neuron's pre-activation ``z``, as in the notes."""
-    if type(a) not in (list, tuple):
-        a = tuple(a)
-    if type(w) not in (list, tuple):
-        w = tuple(w)
-    if len(a) != len(w):
-        raise ValueError(f"dot() needs two sequences of the same length, got {len(a)} and {len(w)}")
+    a = a if type(a) is tuple else tuple(a)
+    h = (w if type(w) is tuple else tuple(w)) if b is None else (*w, b)
+    if len(a) != len(h) - (b is not None):
+        raise ValueError(f"dot() needs two sequences of the same length, got {len(a)} and {len(h) - (b is not None)}")
     if not a:
         raise ValueError("dot() of two empty sequences: pass at least one pair")
-    a_plain = _PLAIN.issuperset(map(type, a))
-    if not a_plain and not _VALUES.issuperset(map(type, a)):
-        a = tuple(x if isinstance(x, Value) else _constant(x) for x in a)
-    return _neuron(a, [ai.data for ai in a], a_plain, w, b)
+    if not _VALUES.issuperset(map(type, a)):
+        a = _values(a)
+    own = _OWN.issuperset(map(type, h))  # every w_i and b a parameter (and a Value)
+    if not own and not _VALUES.issuperset(map(type, h)):
+        h = _values(h)
+    return dot_nodes(a, (h,), own)[0]
 
 
 def dots(
@@ -372,10 +371,9 @@ def dots(
     """``[dot(a, w_j, b_j) for each j]``: a layer's ``z^(l)``, one ``dot`` node per neuron, with the inputs
     ``a`` read (and checked) once for all the neurons. ``biases`` (one per ``w_j``, None for no bias)
     may be left out."""
-    if type(a) not in (list, tuple):
-        a = tuple(a)
+    a = tuple(a)
     n = len(a)
-    ws = [w if type(w) in (list, tuple) else tuple(w) for w in weights]
+    ws = [tuple(w) for w in weights]
     bs = [None] * len(ws) if biases is None else list(biases)
     if len(bs) != len(ws):
         raise ValueError(f"dots() needs one bias (or None) per weight vector, got {len(bs)} for {len(ws)}")
@@ -386,35 +384,65 @@ def dots(
         raise ValueError("dot() of two empty sequences: pass at least one pair")
     if not _VALUES.issuperset(map(type, a)):  # C-speed check, no set built: a layer's a has n_{l-1} entries
         a = tuple(x if isinstance(x, Value) else _constant(x) for x in a)
+    halves = [w if b is None else (*w, b) for w, b in zip(ws, bs)]  # noqa: B905 - one bias per w, checked
+    return dot_nodes(a, [h if _VALUES.issuperset(map(type, h)) else _values(h) for h in halves])
+
+
+def dot_nodes(a: tuple[Value, ...], halves: Sequence[tuple[Value, ...]], parameters: bool = False) -> list[Value]:
+    """The dot nodes ``z_j = Σ_i a_i w_ji (+ b_j)`` for each ``(w_j1, …, w_jn[, b_j])`` of ``halves``: the core of
+    ``dot`` and ``dots``, for callers that checked their Values already (``nn.Layer``; lengths match, every entry
+    a Value). ``parameters``: the caller knows every w_ji and b_j to be a constructed Value (a parameter).
+
+    A node whose inputs cannot be in both halves — every a_i a plain Value (an op's result), every w_ji and b_j a
+    constructed one (a parameter) — keeps them as the two tuples ``_a = a`` (shared by a layer's neurons) and
+    ``_b = (w_j…, b_j)``: nothing is copied, and its step takes each pair (a_i, w_ji) in one pass (ops.py). Any
+    other dot keeps the one tuple ``_a = (*a, *w_j, b_j)`` and its step takes the two halves in turn."""
     x = [ai.data for ai in a]  # a comprehension reads a slot ~2x faster than map(attrgetter)
-    a_plain = _PLAIN.issuperset(map(type, a))  # (the one-pass test in _neuron)
-    return [_neuron(a, x, a_plain, w, b) for w, b in zip(ws, bs)]  # noqa: B905 - same length, checked above
+    a_plain = _PLAIN.issuperset(map(type, a))
+    enabled = _grad_enabled.get()
+    nodes = []
+    for h in halves:
+        terms = [xi * wi.data for xi, wi in zip(x, h)]  # noqa: B905 - zip stops at a's end, before b
+        if len(h) > len(x):
+            terms.append(h[-1].data)
+        # ops.DOT's forward on the terms read here: added by fsum. Anything but a finite sum goes to the
+        # table's forward, whose rules decide it.
+        try:
+            data = math.fsum(terms)
+        except (OverflowError, ValueError):
+            data = math.inf
+        if data - data != 0.0:
+            nodes.append(_sum_node(_DOT, (*a, *h)))
+            continue
+        if not enabled:
+            nodes.append(_constant(data))
+            continue
+        v = _new_value(Value)
+        v.data = data
+        v.grad = 0.0
+        if a_plain and (parameters or _OWN.issuperset(map(type, h))):
+            v._a, v._b = a, h
+        else:
+            v._a, v._b = (*a, *h), None
+        v._primitive = _DOT
+        v._c = None
+        v.label = None
+        nodes.append(v)
+    return nodes
 
 
-def _neuron(a: Sequence[Value], x: list[float], a_plain: bool, w: Sequence[Scalar], b: Scalar | None) -> Value:
-    """One dot node of ``dot`` or ``dots``: ``a`` checked already, ``x`` its data. When every a_i is a plain Value (an
-    op's result) and every w_i and b a constructed one (a parameter), no input is in both halves, so the step
-    may take each pair (a_i, w_i) in one pass (the node's ``_b`` is True, ops.py)."""
-    if _OWN.issuperset(map(type, w)) and (b is None or type(b) is _OwnValue):
-        split = a_plain or None
-    else:
-        split = None
-        if not (_VALUES.issuperset(map(type, w)) and (b is None or type(b) in _VALUES)):
-            w = tuple(wi if isinstance(wi, Value) else _constant(wi) for wi in w)
-            b = b if b is None or isinstance(b, Value) else _constant(b)
-    inputs = (*a, *w) if b is None else (*a, *w, b)
-    terms = [xi * wi.data for xi, wi in zip(x, w)]  # noqa: B905 - same length, checked by the caller
-    if b is not None:
-        terms.append(b.data)
-    # ops.DOT's forward on the terms read here: added by fsum. Anything but a finite sum goes to the
-    # table's forward, whose rules decide it.
-    try:
-        data = math.fsum(terms)
-    except (OverflowError, ValueError):
-        data = math.inf
-    if data - data != 0.0:
-        return _sum_node(ops.DOT, inputs)
-    return _n_ary(_DOT, inputs, data, split)
+def all_values(xs: Iterable[Any]) -> bool:
+    """Whether every entry of ``xs`` is a Value (one C-speed pass)."""
+    return _VALUES.issuperset(map(type, xs))
+
+
+def all_parameters(xs: Iterable[Any]) -> bool:
+    """Whether every entry of ``xs`` is a constructed Value, as a parameter is (``dot_nodes``' ``parameters``)."""
+    return _OWN.issuperset(map(type, xs))
+
+
+def _values(xs: Iterable[Scalar]) -> tuple[Value, ...]:
+    return tuple(x if isinstance(x, Value) else _constant(x) for x in xs)
 
 
 _DOT = ops.DOT

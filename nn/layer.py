@@ -9,11 +9,12 @@ neuron returns a bare Value, as micrograd's does. ``nn.mlp`` stacks layers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import autograd
 from autograd import Value
 from autograd.notation import label  # the one label format, shared with visualize
+from autograd.value import all_parameters, all_values, dot_nodes
 from nn.init import Seed, generator, initial_weight, resolve
 from nn.module import Module
 
@@ -65,12 +66,40 @@ class Neuron(Module):
         init = resolve(init, seed)
         rng = generator(seed)
         self.layer, self.index, self.activation = layer, index, _activation(activation, nonlin)
-        self.w = [
+        self._w = tuple(
             Value(initial_weight(init, n_inputs, n_outputs, rng), label=label("w", layer, i, index))
             for i in range(1, n_inputs + 1)
-        ]
-        self.b = Value(0.0, label=label("b", layer, index)) if bias else None
+        )
+        self._b = Value(0.0, label=label("b", layer, index)) if bias else None
+        self._inputs()
         self._z_label = label("z", layer, index)  # formatted once: labelling is on the hot path
+
+    @property
+    def w(self) -> tuple[Value, ...]:
+        """The weights ``w^(l)_1j … w^(l)_nj`` (a tuple: set ``neuron.w = [...]`` to replace them)."""
+        return self._w
+
+    @w.setter
+    def w(self, w: Iterable[Value]) -> None:
+        self._w = tuple(w)
+        self._inputs()
+
+    @property
+    def b(self) -> Value | None:
+        """The bias ``b^(l)_j``, or None."""
+        return self._b
+
+    @b.setter
+    def b(self, b: Value | None) -> None:
+        self._b = b
+        self._inputs()
+
+    def _inputs(self) -> None:
+        for p in (*self._w, self._b):
+            if p is not None and not isinstance(p, Value):
+                raise TypeError(f"a neuron's weights and bias must be Values, got {type(p).__name__} {p!r}")
+        self._wb = self._w if self._b is None else (*self._w, self._b)  # the dot node's second half
+        self._parameters = all_parameters(self._wb)
 
     def __call__(self, a: Sequence[Value | float]) -> Value:
         return _activate(self.pre_activation(a), self.activation)
@@ -126,7 +155,12 @@ class Layer(Module):
     def forward(self, a: Sequence[Value | float]) -> tuple[list[Value], list[Value]]:
         """``(z^(l), a^(l))`` for the activations ``a^(l-1)`` of the previous layer."""
         neurons = self.neurons
-        z = autograd.dots(a, [n.w for n in neurons], [n.b for n in neurons])
+        a = tuple(a)
+        n = len(a)
+        if all_values(a) and all(len(neuron._w) == n for neuron in neurons):  # checked: straight to the nodes
+            z = dot_nodes(a, [n._wb for n in neurons], all(n._parameters for n in neurons))
+        else:  # dots converts numbers and says what is wrong
+            z = autograd.dots(a, [n.w for n in neurons], [n.b for n in neurons])
         if self.activation == "linear":
             for zj, n in zip(z, neurons):  # noqa: B905 - one z per neuron
                 zj.label = n._z_label

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import autograd
+from autograd import Value
 from nn import LOSSES, MLP, Layer, Module, Neuron, cross_entropy, get_loss, reduce, squared_error, target_for
 from tests.nn.helpers import assert_close_to_differences, central_differences
 
@@ -325,3 +326,29 @@ def test_without_a_seed_the_default_init_is_micrograds_and_with_one_it_is_he():
     assert seeded.init == "he" and seeded.state_dict() == MLP(4, [5, 1], init="he", seed=3).state_dict()
     random.seed(11)
     assert Neuron(4).w[0].data == draws[0]  # a bare Neuron draws as micrograd's does too
+
+
+def test_a_layers_dot_nodes_keep_a_and_w_b_as_two_tuples_and_read_as_one() -> None:
+    """nn's dot nodes share the layer's a and the neuron's own (w, b) tuple; parents still read a, w, b in order."""
+    model = MLP(2, [3, 1], seed=0)
+    trace = model.trace([0.5, -1.0])
+    for l, layer in enumerate(model.layers, start=1):
+        for zj, neuron in zip(trace.z[l], layer.neurons, strict=True):
+            assert zj.parents == (*trace.a[l - 1], *neuron.w, neuron.b)
+    hidden = trace.z[2][0]
+    assert type(hidden._b) is tuple and hidden._b is model.layers[1].neurons[0]._wb  # nothing copied per sample
+    eager = [zj.data for zj in trace.z[2]]
+    assert eager == [autograd.dot(trace.a[1], n.w, n.b).data for n in model.layers[1].neurons]
+
+
+def test_replacing_a_neurons_weights_is_checked_and_used() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    neuron = model.layers[0].neurons[0]
+    neuron.w = [Value(1.0), Value(2.0)]
+    neuron.b = Value(0.5)
+    assert model.layers[0].forward([Value(1.0), Value(1.0)])[0][0].data == 3.5
+    with pytest.raises(TypeError, match="weights and bias must be Values"):
+        neuron.w = [1.0, 2.0]
+    neuron.w = [Value(1.0)]  # one weight for two inputs: the layer says so, no silent truncation
+    with pytest.raises(ValueError, match="same length"):
+        model.layers[0].forward([Value(1.0), Value(1.0)])
