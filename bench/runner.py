@@ -27,12 +27,13 @@ class Config:
     digits_epochs: int  # compiled and numpy; eager trains one epoch (its time per epoch is what is compared)
     digits_train: int | None  # None: all 1,500 training images
     deltacheck_repeats: int
+    mlp_rounds: int  # micrograd ÷ deltagrad-nn in alternating processes (bench.__main__.paired_speedup); 0: none
 
 
 DEPTHS = (100, 1_000, 10_000, 100_000, 1_000_000)
-FULL = Config(200_000, 200_000, 5, DEPTHS, 1_000_000, 200_000, 7, True, 900, 10, None, 5)
-QUICK = Config(200_000, 20_000, 3, DEPTHS, 100_000, 50_000, 3, True, 300, 5, None, 3)  # the same DAG, fewer repeats
-SMOKE = Config(2_000, 2_000, 1, DEPTHS[:2], 1_000, 2_000, 1, False, 120, 1, 128, 1)  # only proves the benchmark runs
+FULL = Config(200_000, 200_000, 5, DEPTHS, 1_000_000, 200_000, 7, True, 900, 10, None, 5, 5)
+QUICK = Config(200_000, 20_000, 3, DEPTHS, 100_000, 50_000, 3, True, 300, 5, None, 3, 3)  # the same DAG, fewer repeats
+SMOKE = Config(2_000, 2_000, 1, DEPTHS[:2], 1_000, 2_000, 1, False, 120, 1, 128, 1, 0)  # only proves the benchmark runs
 
 
 def run_worker(task: str, engine: str, params: dict[str, Any], timeout: int) -> dict[str, Any]:
