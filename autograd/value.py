@@ -383,7 +383,7 @@ def dots(
     if not n:
         raise ValueError("dot() of two empty sequences: pass at least one pair")
     if not _VALUES.issuperset(map(type, a)):  # C-speed check, no set built: a layer's a has n_{l-1} entries
-        a = tuple(x if isinstance(x, Value) else _constant(x) for x in a)
+        a = _values(a)
     halves = [w if b is None else (*w, b) for w, b in zip(ws, bs)]  # noqa: B905 - one bias per w, checked
     return dot_nodes(a, [h if _VALUES.issuperset(map(type, h)) else _values(h) for h in halves])
 
@@ -399,7 +399,6 @@ def dot_nodes(a: tuple[Value, ...], halves: Sequence[tuple[Value, ...]], paramet
     other dot keeps the one tuple ``_a = (*a, *w_j, b_j)`` and its step takes the two halves in turn."""
     x = [ai.data for ai in a]  # a comprehension reads a slot ~2x faster than map(attrgetter)
     a_plain = _PLAIN.issuperset(map(type, a))
-    enabled = _grad_enabled.get()
     nodes = []
     for h in halves:
         terms = [xi * wi.data for xi, wi in zip(x, h)]  # noqa: B905 - zip stops at a's end, before b
@@ -413,21 +412,10 @@ def dot_nodes(a: tuple[Value, ...], halves: Sequence[tuple[Value, ...]], paramet
             data = math.inf
         if data - data != 0.0:
             nodes.append(_sum_node(_DOT, (*a, *h)))
-            continue
-        if not enabled:
-            nodes.append(_constant(data))
-            continue
-        v = _new_value(Value)
-        v.data = data
-        v.grad = 0.0
-        if a_plain and (parameters or _OWN.issuperset(map(type, h))):
-            v._a, v._b = a, h
+        elif a_plain and (parameters or _OWN.issuperset(map(type, h))):
+            nodes.append(_n_ary(_DOT, a, data, h))
         else:
-            v._a, v._b = (*a, *h), None
-        v._primitive = _DOT
-        v._c = None
-        v.label = None
-        nodes.append(v)
+            nodes.append(_n_ary(_DOT, (*a, *h), data))
     return nodes
 
 
@@ -460,15 +448,15 @@ def _sum_node(op: Op, inputs: tuple[Scalar, ...]) -> Value:
     return _n_ary(op, inputs, data)
 
 
-def _n_ary(op: Op, inputs: tuple[Value, ...], data: float, split: bool | None = None) -> Value:
-    """The node of an n-ary op (sum, dot, …): its inputs one tuple in ``_a``; ``split`` is dot's one-pass mark."""
+def _n_ary(op: Op, inputs: tuple[Value, ...], data: float, second: tuple[Value, ...] | None = None) -> Value:
+    """The node of an n-ary op (sum, dot, …): its inputs the tuple ``_a``, or a dot's two halves ``_a``, ``_b``."""
     if not _grad_enabled.get():
         return _constant(data)
     v = _new_value(Value)
     v.data = data
     v.grad = 0.0
     v._a = inputs
-    v._b = split
+    v._b = second
     v._primitive = op
     v._c = None
     v.label = None
