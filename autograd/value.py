@@ -353,16 +353,16 @@ def dot(a: Iterable[Scalar], w: Iterable[Scalar], b: Scalar | None = None) -> Va
     """Σ_i a_i w_i (+ b) as a single node: a neuron's pre-activation ``z``, as in the notes."""
     a = a if type(a) is tuple else tuple(a)
     h = (w if type(w) is tuple else tuple(w)) if b is None else (*w, b)
-    if len(a) != len(h) - (b is not None):
-        raise ValueError(f"dot() needs two sequences of the same length, got {len(a)} and {len(h) - (b is not None)}")
+    n_w = len(h) - (b is not None)
+    if len(a) != n_w:
+        raise ValueError(f"dot() needs two sequences of the same length, got {len(a)} and {n_w}")
     if not a:
         raise ValueError("dot() of two empty sequences: pass at least one pair")
     if not _VALUES.issuperset(map(type, a)):
         a = _values(a)
-    own = _OWN.issuperset(map(type, h))  # every w_i and b a parameter (and a Value)
-    if not own and not _VALUES.issuperset(map(type, h)):
-        h = _values(h)
-    return dot_nodes(a, (h,), own)[0]
+    if _OWN.issuperset(map(type, h)):  # parameters, the common case: no call to _half (a hand-written loop's hot path)
+        return dot_nodes(a, (h,), (True,))[0]
+    return dot_nodes(a, (_half(h)[0],), (False,))[0]
 
 
 def dots(
@@ -384,14 +384,21 @@ def dots(
         raise ValueError("dot() of two empty sequences: pass at least one pair")
     if not _VALUES.issuperset(map(type, a)):  # C-speed check, no set built: a layer's a has n_{l-1} entries
         a = _values(a)
-    halves = [w if b is None else (*w, b) for w, b in zip(ws, bs)]  # noqa: B905 - one bias per w, checked
-    return dot_nodes(a, [h if _VALUES.issuperset(map(type, h)) else _values(h) for h in halves])
+    checked = [_half(w if b is None else (*w, b)) for w, b in zip(ws, bs)]  # noqa: B905 - one bias per w
+    return dot_nodes(a, [h for h, _ in checked], [own for _, own in checked])
 
 
-def dot_nodes(a: tuple[Value, ...], halves: Sequence[tuple[Value, ...]], parameters: bool = False) -> list[Value]:
+def _half(h: tuple[Scalar, ...]) -> tuple[tuple[Value, ...], bool]:
+    """A dot's ``(w…, b)`` as Values, and whether every one is a parameter (a constructed Value)."""
+    if _OWN.issuperset(map(type, h)):
+        return h, True
+    return (h if _VALUES.issuperset(map(type, h)) else _values(h)), False
+
+
+def dot_nodes(a: tuple[Value, ...], halves: Sequence[tuple[Value, ...]], parameters: Sequence[bool]) -> list[Value]:
     """The dot nodes ``z_j = Σ_i a_i w_ji (+ b_j)`` for each ``(w_j1, …, w_jn[, b_j])`` of ``halves``: the core of
-    ``dot`` and ``dots``, for callers that checked their Values already (``nn.Layer``; lengths match, every entry
-    a Value). ``parameters``: the caller knows every w_ji and b_j to be a constructed Value (a parameter).
+    ``dot``, ``dots`` and ``nn.Layer``, whose Values are checked already (lengths match, every entry a Value).
+    ``parameters[j]``: every entry of ``halves[j]`` is a constructed Value (a parameter).
 
     A node whose inputs cannot be in both halves — every a_i a plain Value (an op's result), every w_ji and b_j a
     constructed one (a parameter) — keeps them as the two tuples ``_a = a`` (shared by a layer's neurons) and
@@ -400,7 +407,7 @@ def dot_nodes(a: tuple[Value, ...], halves: Sequence[tuple[Value, ...]], paramet
     x = [ai.data for ai in a]  # a comprehension reads a slot ~2x faster than map(attrgetter)
     a_plain = _PLAIN.issuperset(map(type, a))
     nodes = []
-    for h in halves:
+    for h, own in zip(halves, parameters):  # noqa: B905 - one flag per half
         terms = [xi * wi.data for xi, wi in zip(x, h)]  # noqa: B905 - zip stops at a's end, before b
         if len(h) > len(x):
             terms.append(h[-1].data)
@@ -412,7 +419,7 @@ def dot_nodes(a: tuple[Value, ...], halves: Sequence[tuple[Value, ...]], paramet
             data = math.inf
         if data - data != 0.0:
             nodes.append(_sum_node(_DOT, (*a, *h)))
-        elif a_plain and (parameters or _OWN.issuperset(map(type, h))):
+        elif a_plain and own:
             nodes.append(_n_ary(_DOT, a, data, h))
         else:
             nodes.append(_n_ary(_DOT, (*a, *h), data))
@@ -425,7 +432,7 @@ def all_values(xs: Iterable[Any]) -> bool:
 
 
 def all_parameters(xs: Iterable[Any]) -> bool:
-    """Whether every entry of ``xs`` is a constructed Value, as a parameter is (``dot_nodes``' ``parameters``)."""
+    """Whether every entry of ``xs`` is a constructed Value, as a parameter is (a flag of ``dot_nodes``)."""
     return _OWN.issuperset(map(type, xs))
 
 

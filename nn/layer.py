@@ -156,9 +156,9 @@ class Layer(Module):
         """``(z^(l), a^(l))`` for the activations ``a^(l-1)`` of the previous layer."""
         neurons = self.neurons
         a = tuple(a)
-        n = len(a)
-        if all_values(a) and all(len(neuron._w) == n for neuron in neurons):  # checked: straight to the nodes
-            z = dot_nodes(a, [n._wb for n in neurons], all(n._parameters for n in neurons))
+        n_in = len(a)
+        if all_values(a) and all(len(n._w) == n_in for n in neurons):  # checked: straight to the nodes
+            z = dot_nodes(a, [n._wb for n in neurons], [n._parameters for n in neurons])
         else:  # dots converts numbers and says what is wrong
             z = autograd.dots(a, [n.w for n in neurons], [n.b for n in neurons])
         if self.activation == "linear":
