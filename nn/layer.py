@@ -42,6 +42,27 @@ def _activate(z: Value, activation: str) -> Value:
     return z if activation == "linear" else autograd.FUNCTIONS[activation](z)
 
 
+class Weights(tuple):
+    """A neuron's weights: a tuple, which its dot nodes share, that adds to a list as micrograd's list of
+    weights does (``neuron.w + [neuron.b]``) and says how to replace an entry instead of failing bare."""
+
+    __slots__ = ()
+
+    def __add__(self, other: object) -> object:
+        return [*self, *other] if isinstance(other, list) else tuple.__add__(self, other)  # type: ignore[arg-type]
+
+    def __radd__(self, other: object) -> object:
+        if isinstance(other, list):
+            return [*other, *self]
+        return NotImplemented
+
+    def __setitem__(self, index: object, value: object) -> None:
+        raise TypeError(
+            "a neuron's weights are a tuple (its graph nodes share it): set them all with neuron.w = [...], "
+            "or change one weight's value with neuron.w[i].data = x"
+        )
+
+
 class Neuron(Module):
     """Neuron ``j`` of layer ``l``: weights ``w^(l)_1j … w^(l)_nj`` and an optional bias ``b^(l)_j``.
 
@@ -66,7 +87,7 @@ class Neuron(Module):
         init = resolve(init, seed)
         rng = generator(seed)
         self.layer, self.index, self.activation = layer, index, _activation(activation, nonlin)
-        self._w = tuple(
+        self._w = Weights(
             Value(initial_weight(init, n_inputs, n_outputs, rng), label=label("w", layer, i, index))
             for i in range(1, n_inputs + 1)
         )
@@ -81,7 +102,7 @@ class Neuron(Module):
 
     @w.setter
     def w(self, w: Iterable[Value]) -> None:
-        self._w = tuple(w)
+        self._w = Weights(w)
         self._inputs()
 
     @property
@@ -98,7 +119,7 @@ class Neuron(Module):
         for p in (*self._w, self._b):
             if p is not None and not isinstance(p, Value):
                 raise TypeError(f"a neuron's weights and bias must be Values, got {type(p).__name__} {p!r}")
-        self._wb = self._w if self._b is None else (*self._w, self._b)  # the dot node's second half
+        self._wb = (*self._w,) if self._b is None else (*self._w, self._b)  # the dot nodes' second half: a tuple
         self._parameters = all_parameters(self._wb)
 
     def __call__(self, a: Sequence[Value | float]) -> Value:
@@ -187,4 +208,4 @@ class Layer(Module):
         return f"Layer({self.layer}: {len(self.neurons[0].w)} → {len(self.neurons)}, {self.activation})"
 
 
-__all__ = ["ACTIVATIONS", "Layer", "Neuron", "label"]
+__all__ = ["ACTIVATIONS", "Layer", "Neuron", "Weights", "label"]

@@ -352,3 +352,17 @@ def test_replacing_a_neurons_weights_is_checked_and_used() -> None:
     neuron.w = [Value(1.0)]  # one weight for two inputs: the layer says so, no silent truncation
     with pytest.raises(ValueError, match="same length"):
         model.layers[0].forward([Value(1.0), Value(1.0)])
+
+
+def test_a_neurons_weights_add_to_lists_as_micrograds_do() -> None:
+    """micrograd's Neuron.w is a list: ``n.w + [n.b]`` (its parameters()) and ``[n.b] + n.w`` keep working."""
+    neuron = Neuron(3, seed=0)
+    assert neuron.w + [neuron.b] == [*neuron.w, neuron.b]  # noqa: RUF005 - the concatenation is what is tested
+    assert [neuron.b] + neuron.w == [neuron.b, *neuron.w]  # noqa: RUF005
+    assert neuron.w + () == tuple(neuron.w)  # noqa: RUF005
+    with pytest.raises(TypeError, match=r"neuron.w = \[...\]"):
+        neuron.w[0] = Value(1.0)
+    neuron.w[0].data = 1.5  # a value changes in place, as in micrograd
+    z = neuron.pre_activation([Value(1.0), Value(2.0), Value(3.0)])
+    w = [wi.data for wi in neuron.w]
+    assert z.parents[3] is neuron.w[0] and z.data == math.fsum([w[0], 2.0 * w[1], 3.0 * w[2], neuron.b.data])
