@@ -341,6 +341,33 @@ def _unary(op: Op, a: Scalar, arg: Any = None) -> Value:
     return v
 
 
+def unary_nodes(op: Op, inputs: Sequence[Value], labels: Sequence[str | None]) -> list[Value]:
+    """``[op(x) for x in inputs]``, each node given its label: a layer's ``a_j = σ(z_j)`` in one call (``_unary``'s
+    steps, without a call per node). ``inputs`` are Values already."""
+    forward = op.forward
+    if not _grad_enabled.get():
+        nodes = [_unary(op, x) for x in inputs]
+        for v, name in zip(nodes, labels):  # noqa: B905 - one label per input
+            v.label = name
+        return nodes
+    nodes = []
+    for z, name in zip(inputs, labels):  # noqa: B905 - one label per input
+        x = z.data
+        data = forward(None, x)
+        if data - data != 0.0 or x != x:  # inf or NaN out, or a NaN in: see finite.py
+            refuse_forward(op, None, (x,), data)
+        v = _new_value(Value)
+        v.data = data
+        v.grad = 0.0
+        v._a = z
+        v._b = None
+        v._primitive = op
+        v._c = None
+        v.label = name
+        nodes.append(v)
+    return nodes
+
+
 def sum(values: Iterable[Scalar]) -> Value:  # noqa: A001 - the engine's n-ary sum, one node
     """Σ_i x_i as a single node (not a chain of ``+``): one δ per sum in graphs."""
     values = tuple(values)
@@ -361,8 +388,8 @@ def dot(a: Iterable[Scalar], w: Iterable[Scalar], b: Scalar | None = None) -> Va
     if not _VALUES.issuperset(map(type, a)):
         a = _values(a)
     if _OWN.issuperset(map(type, h)):  # parameters, the common case: no call to _half (a hand-written loop's hot path)
-        return dot_nodes(a, (h,), (True,))[0]
-    return dot_nodes(a, (_half(h)[0],), (False,))[0]
+        return dot_nodes(a, (h,), (True,), _UNLABELLED)[0]
+    return dot_nodes(a, (_half(h)[0],), (False,), _UNLABELLED)[0]
 
 
 def dots(
@@ -385,7 +412,7 @@ def dots(
     if not _VALUES.issuperset(map(type, a)):  # C-speed check, no set built: a layer's a has n_{l-1} entries
         a = _values(a)
     checked = [_half(w if b is None else (*w, b)) for w, b in zip(ws, bs)]  # noqa: B905 - one bias per w
-    return dot_nodes(a, [h for h, _ in checked], [own for _, own in checked])
+    return dot_nodes(a, [h for h, _ in checked], [own for _, own in checked], [None] * len(checked))
 
 
 def _half(h: tuple[Scalar, ...]) -> tuple[tuple[Value, ...], bool]:
@@ -395,34 +422,42 @@ def _half(h: tuple[Scalar, ...]) -> tuple[tuple[Value, ...], bool]:
     return (h if _VALUES.issuperset(map(type, h)) else _values(h)), False
 
 
-def dot_nodes(a: tuple[Value, ...], halves: Sequence[tuple[Value, ...]], parameters: Sequence[bool]) -> list[Value]:
-    """The dot nodes ``z_j = Σ_i a_i w_ji (+ b_j)`` for each ``(w_j1, …, w_jn[, b_j])`` of ``halves``: the core of
-    ``dot``, ``dots`` and ``nn.Layer``, whose Values are checked already (lengths match, every entry a Value).
-    ``parameters[j]``: every entry of ``halves[j]`` is a constructed Value (a parameter).
+def dot_nodes(
+    a: tuple[Value, ...],
+    halves: Sequence[tuple[Value, ...]],
+    parameters: Sequence[bool],
+    labels: Sequence[str | None],
+) -> list[Value]:
+    """The dot nodes ``z_j = Σ_i a_i w_ji (+ b_j)`` for each ``(w_j1, …, w_jn[, b_j])`` of ``halves``, node j
+    labelled ``labels[j]``: the core of ``dot``, ``dots`` and ``nn.Layer``, whose Values are checked already
+    (lengths match, every entry a Value). ``parameters[j]``: every entry of ``halves[j]`` is a constructed Value.
 
-    A node whose inputs cannot be in both halves — every a_i a plain Value (an op's result), every w_ji and b_j a
-    constructed one (a parameter) — keeps them as the two tuples ``_a = a`` (shared by a layer's neurons) and
-    ``_b = (w_j…, b_j)``: nothing is copied, and its step takes each pair (a_i, w_ji) in one pass (ops.py). Any
+    A node with no input in both halves keeps them as the two tuples ``_a = a`` (shared by a layer's neurons) and
+    ``_b = (w_j…, b_j)``: nothing is copied, and its step takes each pair (a_i, w_ji) in one pass (ops.py). That
+    holds by type when every a_i is a plain Value (an op's result: a layer's activations) and every w_ji, b_j a
+    constructed one (a parameter); when the a_i are constructed too (layer 1's x), a set of them is asked. Any
     other dot keeps the one tuple ``_a = (*a, *w_j, b_j)`` and its step takes the two halves in turn."""
     x = [ai.data for ai in a]  # a comprehension reads a slot ~2x faster than map(attrgetter)
+    x.append(1.0)  # b's factor (1.0 · b is b exactly): a half without b stops the zip before it
     a_plain = _PLAIN.issuperset(map(type, a))
+    shared = None if a_plain else set(a)  # constructed inputs (a layer-1 x): is one also in a half?
     nodes = []
-    for h, own in zip(halves, parameters):  # noqa: B905 - one flag per half
-        terms = [xi * wi.data for xi, wi in zip(x, h)]  # noqa: B905 - zip stops at a's end, before b
-        if len(h) > len(x):
-            terms.append(h[-1].data)
+    for h, own, name in zip(halves, parameters, labels):  # noqa: B905 - one flag and label per half
         # ops.DOT's forward on the terms read here: added by fsum. Anything but a finite sum goes to the
         # table's forward, whose rules decide it.
         try:
-            data = math.fsum(terms)
+            data = math.fsum([xi * wi.data for xi, wi in zip(x, h)])  # noqa: B905 - h may end before b's 1.0
         except (OverflowError, ValueError):
             data = math.inf
         if data - data != 0.0:
             nodes.append(_sum_node(_DOT, (*a, *h)))
-        elif a_plain and own:
-            nodes.append(_n_ary(_DOT, a, data, h))
+            continue
+        if (own and a_plain) or (shared is not None and shared.isdisjoint(h)):  # no input in both halves
+            v = _n_ary(_DOT, a, data, h)
         else:
-            nodes.append(_n_ary(_DOT, (*a, *h), data))
+            v = _n_ary(_DOT, (*a, *h), data)
+        v.label = name
+        nodes.append(v)
     return nodes
 
 
@@ -441,6 +476,7 @@ def _values(xs: Iterable[Scalar]) -> tuple[Value, ...]:
 
 
 _DOT = ops.DOT
+_UNLABELLED = (None,)  # dot()'s one node has no label
 
 
 def _sum_node(op: Op, inputs: tuple[Scalar, ...]) -> Value:

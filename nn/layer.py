@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 import autograd
 from autograd import Value
 from autograd.notation import label  # the one label format, shared with visualize
-from autograd.value import all_parameters, all_values, dot_nodes
+from autograd.ops import OPS
+from autograd.value import all_parameters, all_values, dot_nodes, unary_nodes
 from nn.init import Seed, generator, initial_weight, resolve
 from nn.module import Module
 
@@ -178,22 +179,16 @@ class Layer(Module):
         neurons = self.neurons
         a = tuple(a)
         n_in = len(a)
+        z_labels = [n._z_label for n in neurons]
         if all_values(a) and all(len(n._w) == n_in for n in neurons):  # checked: straight to the nodes
-            z = dot_nodes(a, [n._wb for n in neurons], [n._parameters for n in neurons])
+            z = dot_nodes(a, [n._wb for n in neurons], [n._parameters for n in neurons], z_labels)
         else:  # dots converts numbers and says what is wrong
             z = autograd.dots(a, [n.w for n in neurons], [n.b for n in neurons])
+            for zj, name in zip(z, z_labels):  # noqa: B905 - one z per neuron
+                zj.label = name
         if self.activation == "linear":
-            for zj, n in zip(z, neurons):  # noqa: B905 - one z per neuron
-                zj.label = n._z_label
             return z, z
-        sigma = autograd.FUNCTIONS[self.activation]  # σ itself: no dispatch on its name per neuron
-        out = []
-        for zj, n, name in zip(z, neurons, self._a_labels):  # noqa: B905 - one z and one label per neuron
-            zj.label = n._z_label
-            aj = sigma(zj)
-            aj.label = name
-            out.append(aj)
-        return z, out
+        return z, unary_nodes(OPS[self.activation], z, self._a_labels)  # σ(z_j), each labelled a^(l)_j
 
     def __call__(self, a: Sequence[Value | float]) -> Value | list[Value]:
         out = self.forward(a)[1]

@@ -12,6 +12,7 @@ central differences in float64, and PyTorch in float64.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import autograd
-from autograd import OPS, Value
+from autograd import OPS, Value, ops
 from tests.autograd.op_specs import SPECS, Point, spec_of
 
 DIGITS = 50  # working precision of the sympy/mpmath oracle
@@ -274,22 +275,29 @@ def test_dots_takes_numbers_as_constants_and_no_biases() -> None:
     a=st.lists(_terms, min_size=1, max_size=6),
     rows=st.lists(st.tuples(st.lists(_terms, min_size=6, max_size=6), st.none() | _terms), min_size=1, max_size=4),
     g=_terms,
+    inputs=st.sampled_from(["results", "leaves", "a leaf that is also a weight"]),
 )
 def test_dots_one_pass_step_is_the_two_pass_step_bit_for_bit(
-    a: list[float], rows: list[tuple[list[float], float | None]], g: float
+    a: list[float], rows: list[tuple[list[float], float | None]], g: float, inputs: str
 ) -> None:
-    """A layer's dots whose a are results and w, b parameters take each pair in one pass: the same gradients."""
+    """A layer's dots whose a and (w, b) share no Value take each pair in one pass: the same gradients. Layer 2's
+    a are results (plain Values), layer 1's x are leaves the user made; a dot whose input is also one of its
+    weights keeps one tuple (the two-pass step, whose order of terms the table's partials fix)."""
 
     def run(one_pass: bool) -> list[str]:
         leaves = [Value(x) for x in a]
-        xs = [v + 0.0 for v in leaves]  # results of an op: plain Values, as a layer's activations are
+        xs = leaves if inputs != "results" else [v + 0.0 for v in leaves]  # results: as a layer's activations
         ws = [[Value(v) for v in w[: len(a)]] for w, _ in rows]
+        if inputs == "a leaf that is also a weight":
+            ws[0][-1] = xs[0]
         bs = [None if b is None else Value(b) for _, b in rows]
         try:
             z = autograd.dots(xs, ws, bs)
         except ArithmeticError as exc:
             return [type(exc).__name__]
-        assert all(type(zj._b) is tuple or zj.is_leaf() or zj.op is not OPS["dot"] for zj in z)
+        for zj, w in zip(z, ws, strict=True):
+            if not zj.is_leaf() and zj.op is OPS["dot"]:  # two halves exactly when no input is in both
+                assert (type(zj._b) is tuple) == set(xs).isdisjoint(w)
         for zj in z:
             if not one_pass and zj.op is OPS["dot"]:  # the same node as one tuple: the two-pass step
                 zj._a, zj._b = zj.parents, None
@@ -301,3 +309,29 @@ def test_dots_one_pass_step_is_the_two_pass_step_bit_for_bit(
         return [repr(p.grad) for p in (*xs, *(q for w in ws for q in w), *(b for b in bs if b is not None))]
 
     assert run(one_pass=True) == run(one_pass=False)
+
+
+@given(
+    name=st.sampled_from([op.name for op in ops.FUNCTION_OPS]),
+    xs=st.lists(_terms, min_size=1, max_size=5),
+    record=st.booleans(),
+)
+def test_unary_nodes_are_the_ops_nodes_one_by_one_each_labelled(name: str, xs: list[float], record: bool) -> None:
+    """A layer's σ(z_j) made in one call (value.unary_nodes): the very nodes, and errors, of σ(z) one at a time."""
+    from autograd.value import unary_nodes
+
+    z = [Value(x) + 0.0 for x in xs]
+    labels = [f"a_{j}" for j in range(len(z))]
+
+    def made(one_call: bool) -> list[tuple[Any, ...]] | str:
+        with contextlib.nullcontext() if record else autograd.no_grad():
+            try:
+                nodes = unary_nodes(OPS[name], z, labels) if one_call else [autograd.FUNCTIONS[name](zj) for zj in z]
+            except (ArithmeticError, ValueError) as exc:  # a domain error, an overflow: the same message
+                return f"{type(exc).__name__}: {exc}"
+        if not one_call:
+            for v, label in zip(nodes, labels, strict=True):
+                v.label = label
+        return [(repr(v.data), v.op, v.parents, v.label) for v in nodes]
+
+    assert made(one_call=True) == made(one_call=False)
