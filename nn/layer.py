@@ -64,6 +64,9 @@ class Weights(tuple):
         )
 
 
+_neurons_changed = 0  # how many times a neuron's weights or bias have been set, in any layer
+
+
 class Neuron(Module):
     """Neuron ``j`` of layer ``l``: weights ``w^(l)_1j … w^(l)_nj`` and an optional bias ``b^(l)_j``.
 
@@ -122,6 +125,8 @@ class Neuron(Module):
                 raise TypeError(f"a neuron's weights and bias must be Values, got {type(p).__name__} {p!r}")
         self._wb = (*self._w,) if self._b is None else (*self._w, self._b)  # the dot nodes' second half: a tuple
         self._parameters = all_parameters(self._wb)
+        global _neurons_changed
+        _neurons_changed += 1  # every layer's plan is out of date (Layer._plan)
 
     def __call__(self, a: Sequence[Value | float]) -> Value:
         return _activate(self.pre_activation(a), self.activation)
@@ -173,22 +178,34 @@ class Layer(Module):
             for j in range(1, n_outputs + 1)
         ]
         self._a_labels = [label("a", layer, j) for j in range(1, n_outputs + 1)]
+        self._plan_key: tuple[object, ...] | None = None
+        self._planned: tuple[list[tuple[Value, ...]], list[bool], list[str]] | None = None
 
     def forward(self, a: Sequence[Value | float]) -> tuple[list[Value], list[Value]]:
         """``(z^(l), a^(l))`` for the activations ``a^(l-1)`` of the previous layer."""
-        neurons = self.neurons
         a = tuple(a)
-        n_in = len(a)
-        z_labels = [n._z_label for n in neurons]
-        if all_values(a) and all(len(n._w) == n_in for n in neurons):  # checked: straight to the nodes
-            z = dot_nodes(a, [n._wb for n in neurons], [n._parameters for n in neurons], z_labels)
+        plan = self._plan(len(a))
+        if plan is not None and all_values(a):  # checked: straight to the nodes
+            z = dot_nodes(a, *plan)
         else:  # dots converts numbers and says what is wrong
+            neurons = self.neurons
             z = autograd.dots(a, [n.w for n in neurons], [n.b for n in neurons])
-            for zj, name in zip(z, z_labels):  # noqa: B905 - one z per neuron
-                zj.label = name
+            for zj, n in zip(z, neurons):  # noqa: B905 - one z per neuron
+                zj.label = n._z_label
         if self.activation == "linear":
             return z, z
         return z, unary_nodes(OPS[self.activation], z, self._a_labels)  # σ(z_j), each labelled a^(l)_j
+
+    def _plan(self, n_in: int) -> tuple[list[tuple[Value, ...]], list[bool], list[str]] | None:
+        """``dot_nodes``' halves, flags and labels for ``n_in`` inputs (None if a neuron has another number of
+        weights), kept until a neuron of any layer has its weights or bias set or ``self.neurons`` changes."""
+        neurons = self.neurons
+        key = (tuple(neurons), n_in, _neurons_changed)
+        if self._plan_key != key:
+            fits = all(len(n._w) == n_in for n in neurons)
+            plan = ([n._wb for n in neurons], [n._parameters for n in neurons], [n._z_label for n in neurons])
+            self._plan_key, self._planned = key, plan if fits else None
+        return self._planned
 
     def __call__(self, a: Sequence[Value | float]) -> Value | list[Value]:
         out = self.forward(a)[1]

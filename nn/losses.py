@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 import autograd
 from autograd import Value
 from autograd.notation import label
+from autograd.value import constant
 from nn.module import Module
 
 REDUCTIONS = ("sum", "mean")
@@ -50,6 +51,8 @@ def _number(y: float | Value) -> float:
 
 def squared_error(z: Outputs, y: Target) -> Value:
     """``L = ‖z^(m) − y‖² = Σ_k (z_k − y_k)²`` (no ½: its δ^(m) is ``2(z − y)``)."""
+    if type(y) is float and isinstance(z, Value) and y - y == 0.0:  # one output, a finite target: a step's hot path
+        return autograd.sum(((z - _target(y, 0)) ** 2,))
     zs = _outputs(z)
     ys = _targets(y, len(zs), "squared_error")
     return autograd.sum((zk - _target(yk, k)) ** 2 for k, (zk, yk) in enumerate(zip(zs, ys, strict=True)))
@@ -58,7 +61,7 @@ def squared_error(z: Outputs, y: Target) -> Value:
 def _target(yk: float | Value, k: int) -> Value:
     """Target k as a Value: a number becomes the constant ``y_k`` (graphs name it); a Value (an input of a
     compiled graph) stays itself."""
-    return yk if isinstance(yk, Value) else Value(yk, label=_target_label(k))
+    return yk if isinstance(yk, Value) else constant(yk, _target_label(k))
 
 
 @functools.cache

@@ -20,6 +20,7 @@ import numpy as np
 
 from autograd import Value
 from autograd.notation import typeset
+from autograd.value import all_values
 from nn.init import INITS, Seed, generator, resolve
 from nn.layer import ACTIVATIONS, Layer, Neuron, label
 from nn.module import Module
@@ -130,6 +131,8 @@ class MLP(Module):
         return out[0] if len(out) == 1 else out
 
     def _inputs(self, x: Sequence[Value | float]) -> list[Value]:
+        if type(x) is list and len(x) == self.n_inputs and all_values(x):  # Values already: nothing to check
+            return x.copy()
         if isinstance(x, (str, bytes)) or not isinstance(x, Sequence | np.ndarray):
             raise TypeError(f"model input x must be a sequence of {self.n_inputs} numbers, got {type(x).__name__}")
         if len(x) != self.n_inputs:

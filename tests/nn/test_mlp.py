@@ -354,6 +354,33 @@ def test_replacing_a_neurons_weights_is_checked_and_used() -> None:
         model.layers[0].forward([Value(1.0), Value(1.0)])
 
 
+def test_a_layer_reads_its_neurons_as_they_are_now() -> None:
+    """A layer keeps what its dot nodes need between calls; every change to its neurons reaches the next graph."""
+    layer = Layer(2, 3, seed=0)
+    x = [Value(0.5), Value(-1.0)]
+
+    def made_from(z: list[Value]) -> list[tuple[Value, ...]]:
+        assert [zj.label for zj in z] == [n._z_label for n in layer.neurons]
+        return [zj.parents[2:] for zj in z]
+
+    def expected() -> list[tuple[Value, ...]]:
+        return [(*n.w, n.b) for n in layer.neurons]
+
+    assert made_from(layer.forward(x)[0]) == expected()
+    layer.neurons[0], layer.neurons[1] = layer.neurons[1], layer.neurons[0]  # in place: same list, same length
+    assert made_from(layer.forward(x)[0]) == expected()
+    layer.neurons[2].w = [Value(3.0), Value(4.0)]
+    layer.neurons[1].b = Value(7.0)
+    assert made_from(layer.forward(x)[0]) == expected()
+    layer.neurons.append(Neuron(2, seed=1))
+    assert made_from(layer.forward(x)[0]) == expected()
+    layer.neurons = layer.neurons[:2]
+    assert made_from(layer.forward(x)[0]) == expected()
+    with pytest.raises(ValueError, match="same length"):
+        layer.forward([*x, Value(1.0)])  # three inputs for two weights a neuron
+    assert made_from(layer.forward(x)[0]) == expected()
+
+
 def test_a_neurons_weights_add_to_lists_as_micrograds_do() -> None:
     """micrograd's Neuron.w is a list: ``n.w + [n.b]`` (its parameters()) and ``[n.b] + n.w`` keep working."""
     neuron = Neuron(3, seed=0)
