@@ -346,6 +346,8 @@ def _sum_step(node: Any, g: float) -> None:
 
 
 def _dot_step(node: Any, g: float) -> None:
+    if g == 0.0:  # every term g · w_i, g · a_i is then a signed zero (all of them are finite: the forward refuses
+        return  # anything else), which leaves a gradient as it is (a sum begun at 0.0 is never −0.0): a ReLU's dead z
     x, wb = node._a, node._b
     if wb is not None:  # kept as halves a and (w, b): no input in both (value.dot_nodes), so one pass
         for ai, wi in zip(x, wb):  # noqa: B905 - stops at a's end, before b
