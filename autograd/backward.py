@@ -131,25 +131,25 @@ def _chain_rule(order: list[Value], create_graph: bool = False, steps: bool = Fa
     calls ``partials``, reading one- and two-input nodes from their two slots
     without building an argument list.
     """
+    if create_graph:  # the rules run on Values: each gradient is itself a graph
+        for node in reversed(order):
+            if node._a is not None:
+                _values_step(node, node.grad, node.parents)
+                if steps:
+                    yield node
+        return
     inf, minus_inf = math.inf, -math.inf
     for node in reversed(order):
         g = node.grad
-        a = node._a
-        if create_graph:  # the rules run on Values: each gradient is itself a graph
-            if a is not None:
-                _values_step(node, g, node.parents)
-                if steps:
-                    yield node
-            continue
         if not minus_inf < g < inf:  # one comparison per node: NaN or ±inf
             finite.check_gradient(order, node)
-        if a is None:  # a leaf
-            continue
         op = node._primitive
+        if op is None:  # a leaf
+            continue
         try:
             if (step := op.step) is not None:  # the op's partials written into the step (ops.py)
                 step(node, g)
-            elif type(a) is tuple:
+            elif type(a := node._a) is tuple:
                 local = op.partials(node.data, node._c, *map(_data, a))
                 for p, d in zip(a, local, strict=True):
                     p.grad += g * d
