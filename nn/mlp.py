@@ -127,8 +127,10 @@ class MLP(Module):
         return trace
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        out = self.trace(x).output
-        return out[0] if len(out) == 1 else out
+        a = self._inputs(x)
+        for layer in self.layers:  # trace's pass, keeping only the last a
+            a = layer.forward(a)[1]
+        return a[0] if len(a) == 1 else a
 
     def _inputs(self, x: Sequence[Value | float]) -> list[Value]:
         if type(x) is list and len(x) == self.n_inputs and all_values(x):  # Values already: nothing to check
