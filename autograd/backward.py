@@ -40,9 +40,11 @@ def topological_order(root: Value) -> list[Value]:
     Depth-first, with the path in a list (no recursion): a node stays on it until
     every input is placed. A node of one or two inputs is looked at again after each
     input it pushes; an n-ary node (``dot``, ``sum``) pushes an iterator over its
-    inputs above itself, which resumes where it stopped. (An input already seen is
-    placed: the nodes seen but not placed are the path, and an input of a node on the
-    path cannot be on the path before it, in a graph without cycles.)
+    inputs above itself, which resumes where it stopped, and places at once, without
+    pushing them, the inputs it finds ready: a leaf, or a one-input node over an n-ary
+    one whose inputs are all placed (a layer's ReLUs over their z). (An input already
+    seen is placed: the nodes seen but not placed are the path, and an input of a node
+    on the path cannot be on the path before it, in a graph without cycles.)
     """
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value, got {type(root).__name__} {root!r}")
@@ -55,16 +57,37 @@ def _order(root: Value, zero: bool) -> list[Value]:
     order: list[Value] = []
     seen = {root}
     stack: list[Any] = [root]
-    visit, push, pop, place = seen.add, stack.append, stack.pop, order.append
+    visit, push, pop, place, placed = seen.add, stack.append, stack.pop, order.append, seen.issuperset
     top: Any = root  # stack[-1], kept at hand: what was just pushed is the next to look at
     while True:
         if type(top) is _INPUTS:  # the inputs of the n-ary node below it
             for p in top:
-                if p not in seen:
-                    visit(p)
-                    push(p)
-                    top = p
-                    break
+                if p in seen:
+                    continue
+                visit(p)
+                a = p._a
+                if a is None:  # a leaf: placed at once
+                    place(p)
+                    continue
+                # One input, itself an n-ary node whose inputs are all placed (a ReLU over its z, whose layer's a
+                # and own (w, b) are): both placed at once, where the walk would push, place, pop, place.
+                if (
+                    p._b is None
+                    and type(a) is not tuple
+                    and a not in seen
+                    and type(a._a) is tuple
+                    and placed(a._a)
+                    and (a._b is None or placed(a._b))
+                ):
+                    visit(a)
+                    if zero:
+                        a.grad = p.grad = 0.0
+                    place(a)
+                    place(p)
+                    continue
+                push(p)
+                top = p
+                break
             else:
                 pop()
                 node = pop()

@@ -204,6 +204,24 @@ def test_backward_twice_keeps_intermediate_grads_and_accumulates_leaves() -> Non
     assert close(a.grad, 2 * dc_da), "a leaf gradient accumulates, once per backward()"
 
 
+@given(plans(max_steps=25))
+def test_topological_order_is_every_reachable_node_once_each_after_its_inputs(plan: Plan) -> None:
+    """The walk's shortcuts (a leaf, or a ReLU over a ready dot, placed straight from an n-ary node's inputs) keep
+    its contract: each node that the output depends on, once, after every one of its inputs."""
+    out = plan.build([Value(x) for x in plan.inputs])
+    order = autograd.topological_order(out)
+    reachable, todo = {id(out): out}, [out]
+    while todo:
+        for p in todo.pop().parents:
+            if id(p) not in reachable:
+                reachable[id(p)] = p
+                todo.append(p)
+    position = {id(v): i for i, v in enumerate(order)}
+    assert len(order) == len(position) == len(reachable) and position.keys() == reachable.keys()
+    assert all(position[id(p)] < position[id(v)] for v in order for p in v.parents)
+    assert order[-1] is out
+
+
 @given(plans())
 def test_backward_twice_gives_identical_intermediate_grads(plan: Plan) -> None:
     leaves = [Value(x) for x in plan.inputs]
