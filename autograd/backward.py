@@ -58,6 +58,12 @@ def _order(root: Value, zero: bool) -> list[Value]:
     seen = {root}
     stack: list[Any] = [root]
     visit, push, pop, place, placed = seen.add, stack.append, stack.pop, order.append, seen.issuperset
+    done: set[int] = set()  # the ids of input tuples found all placed: each layer's a and (w, b) are shared
+
+    def remember(inputs: tuple[Value, ...]) -> bool:
+        done.add(id(inputs))
+        return True
+
     top: Any = root  # stack[-1], kept at hand: what was just pushed is the next to look at
     while True:
         if type(top) is _INPUTS:  # the inputs of the n-ary node below it
@@ -75,9 +81,9 @@ def _order(root: Value, zero: bool) -> list[Value]:
                     p._b is None
                     and type(a) is not tuple
                     and a not in seen
-                    and type(a._a) is tuple
-                    and placed(a._a)
-                    and (a._b is None or placed(a._b))
+                    and type(za := a._a) is tuple
+                    and (id(za) in done or (placed(za) and remember(za)))
+                    and ((zb := a._b) is None or id(zb) in done or (placed(zb) and remember(zb)))
                 ):
                     visit(a)
                     if zero:
