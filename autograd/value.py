@@ -449,6 +449,7 @@ def dot_nodes(
     x.append(1.0)  # b's factor (1.0 · b is b exactly): a half without b stops the zip before it
     a_plain = _PLAIN.issuperset(map(type, a))
     shared = None if a_plain else set(a)  # constructed inputs (a layer-1 x): is one also in a half?
+    record = _grad_enabled.get()
     nodes = []
     for h, own, name in zip(halves, parameters, labels):  # noqa: B905 - one flag and label per half
         # ops.DOT's forward on the terms read here: added by fsum. Anything but a finite sum goes to the
@@ -460,10 +461,22 @@ def dot_nodes(
         if data - data != 0.0:
             nodes.append(_sum_node(_DOT, (*a, *h)))
             continue
+        if not record:  # no_grad: the number, labelled
+            v = _constant(data)
+            v.label = name
+            nodes.append(v)
+            continue
+        v = _new_value(Value)  # _n_ary's node, made here: a call a node is ~2% of the nn step's instructions
+        v.data = data
+        v.grad = 0.0
         if (own and a_plain) or (shared is not None and shared.isdisjoint(h)):  # no input in both halves
-            v = _n_ary(_DOT, a, data, h)
+            v._a = a
+            v._b = h
         else:
-            v = _n_ary(_DOT, (*a, *h), data)
+            v._a = (*a, *h)
+            v._b = None
+        v._primitive = _DOT
+        v._c = None
         v.label = name
         nodes.append(v)
     return nodes
