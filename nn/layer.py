@@ -137,6 +137,10 @@ class Neuron(Module):
         z.label = self._z_label
         return z
 
+    def parameters(self) -> list[Value]:
+        """The weights, then the bias: ``named_parameters``' Values, without their names."""
+        return list(self._wb)
+
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         """``(label, Value)`` for each weight, then the bias."""
         for w in self.w:
@@ -210,6 +214,10 @@ class Layer(Module):
     def __call__(self, a: Sequence[Value | float]) -> Value | list[Value]:
         out = self.forward(a)[1]
         return out[0] if len(out) == 1 else out
+
+    def parameters(self) -> list[Value]:
+        """Every neuron's parameters, neuron by neuron (``named_parameters``' order)."""
+        return [p for n in self.neurons for p in n._wb]
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         """``(label, Value)`` for every neuron's parameters, neuron by neuron."""

@@ -149,6 +149,10 @@ class MLP(Module):
                 raise TypeError(f"model input x[{i}] is {type(xi).__name__} {xi!r}, expected a number")
         return a
 
+    def parameters(self) -> list[Value]:
+        """Every parameter, layer by layer (``named_parameters``' order, micrograd's): a step's loop reads it."""
+        return [p for layer in self.layers for n in layer.neurons for p in n._wb]
+
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         """``(label, Value)`` for every parameter, layer by layer (``w^(l)_ij``, ``b^(l)_j``)."""
         for layer in self.layers:

@@ -89,6 +89,14 @@ def test_parameters_come_per_layer_per_neuron_weights_then_bias():
     assert len(model.parameters()) == (2 + 1) * 3 + (3 + 1) * 1
 
 
+@pytest.mark.parametrize("bias", [True, False])
+def test_parameters_are_the_named_parameters_values_in_their_order(bias: bool) -> None:
+    model = MLP(2, [3, 2], bias=bias, seed=0)
+    model.layers[1].neurons[0].w = [Value(1.0), Value(2.0), Value(3.0)]
+    for part in (model, *model.layers, *model.layers[0].neurons):
+        assert [id(p) for p in part.parameters()] == [id(p) for _, p in part.named_parameters()]
+
+
 def test_weight_matrix_is_n_prev_by_n_and_round_trips():
     model = MLP(3, [4, 2], seed=0)
     W = model.weight_matrix(1)
