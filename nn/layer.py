@@ -162,6 +162,10 @@ class Layer(Module):
     is micrograd's call.
     """
 
+    # _plan's: what it was made for, and what it made (class defaults: a layer pickled without them works too)
+    _plan_key: tuple[object, ...] | None = None
+    _planned: tuple[list[tuple[Value, ...]], list[bool], list[str]] | None = None
+
     def __init__(
         self,
         n_inputs: int,
@@ -182,8 +186,6 @@ class Layer(Module):
             for j in range(1, n_outputs + 1)
         ]
         self._a_labels = [label("a", layer, j) for j in range(1, n_outputs + 1)]
-        self._plan_key: tuple[object, ...] | None = None
-        self._planned: tuple[list[tuple[Value, ...]], list[bool], list[str]] | None = None
 
     def forward(self, a: Sequence[Value | float]) -> tuple[list[Value], list[Value]]:
         """``(z^(l), a^(l))`` for the activations ``a^(l-1)`` of the previous layer."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 import random
 import re
 
@@ -387,6 +389,27 @@ def test_a_layer_reads_its_neurons_as_they_are_now() -> None:
     with pytest.raises(ValueError, match="same length"):
         layer.forward([*x, Value(1.0)])  # three inputs for two weights a neuron
     assert made_from(layer.forward(x)[0]) == expected()
+
+
+@pytest.mark.parametrize("copy_of", ["pickle", "deepcopy", "pickled before layers kept a plan"])
+def test_a_copied_model_computes_what_the_original_does(copy_of: str) -> None:
+    model = MLP(2, [4, 3, 1], seed=0)
+    model([0.5, -1.0])  # its layers have made their plans
+    if copy_of == "deepcopy":
+        other = copy.deepcopy(model)
+    else:
+        state = pickle.dumps(model)
+        other = pickle.loads(state)
+        if copy_of != "pickle":
+            for layer in other.layers:
+                del layer.__dict__["_plan_key"], layer.__dict__["_planned"]
+    x = [0.5, -1.0]
+    loss, copied = squared_error(model(x), 0.25), squared_error(other(x), 0.25)
+    loss.backward()
+    copied.backward()
+    assert copied.data == loss.data
+    assert [p.grad for p in other.parameters()] == [p.grad for p in model.parameters()]
+    assert not set(map(id, other.parameters())) & set(map(id, model.parameters()))  # its own Values
 
 
 def test_a_neurons_weights_add_to_lists_as_micrograds_do() -> None:
