@@ -470,7 +470,7 @@ def dot_nodes(
             v.label = name
             nodes.append(v)
             continue
-        v = _new_value(Value)  # _n_ary's node, made here: a call a node is ~2% of the nn step's instructions
+        v = _new_value(Value)  # made here, not by _node: a call a node is ~2% of the nn step's instructions
         v.data = data
         v.grad = 0.0
         if (own and a_plain) or (shared is not None and shared.isdisjoint(h)):  # no input in both halves
@@ -513,22 +513,9 @@ def _sum_node(op: Op, inputs: tuple[Scalar, ...]) -> Value:
     data = op.forward(None, *x)
     if data - data != 0.0:  # inf or NaN out (a NaN in among them): finite.py
         refuse_forward(op, None, x, data)
-    return _n_ary(op, inputs, data)
-
-
-def _n_ary(op: Op, inputs: tuple[Value, ...], data: float, second: tuple[Value, ...] | None = None) -> Value:
-    """The node of an n-ary op (sum, dot, …): its inputs the tuple ``_a``, or a dot's two halves ``_a``, ``_b``."""
     if not _grad_enabled.get():
         return _constant(data)
-    v = _new_value(Value)
-    v.data = data
-    v.grad = 0.0
-    v._a = inputs
-    v._b = second
-    v._primitive = op
-    v._c = None
-    v.label = None
-    return v
+    return _node(data, inputs, op, None)
 
 
 FUNCTIONS: dict[str, Callable[[Scalar], Value]] = {}
