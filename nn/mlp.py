@@ -151,7 +151,7 @@ class MLP(Module):
 
     def parameters(self) -> list[Value]:
         """Every parameter, layer by layer (``named_parameters``' order, micrograd's): a step's loop reads it."""
-        return [p for layer in self.layers for n in layer.neurons for p in n._wb]
+        return [p for layer in self.layers for p in layer.parameters()]
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         """``(label, Value)`` for every parameter, layer by layer (``w^(l)_ij``, ``b^(l)_j``)."""
