@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 import html
+import itertools
 import math
 import numbers
 import operator
@@ -63,7 +64,9 @@ class Value:
     # (A dot whose a and (w, b) cannot share an input keeps them as two tuples _a, _b: see ``dot_nodes``.)
     # _primitive: the Op from the table (None on a leaf); _c: the op's constant
     # parameter (the 3 of x ** 3). Read them through ``parents``, ``op`` and ``arg``.
-    __slots__ = ("data", "grad", "label", "_a", "_b", "_primitive", "_c")
+    # _w: set only on a dot kept as two halves: the numbers its forward multiplied a by (the values of w_j…, b_j,
+    # which its step then reads instead of the Parameters'), or None (its step reads them from the Values).
+    __slots__ = ("data", "grad", "label", "_a", "_b", "_primitive", "_c", "_w")
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Value:
         # A constructed Value may carry attributes (a __dict__): a subclass, so the nodes
@@ -233,6 +236,33 @@ class _OwnValue(Value):
     __slots__ = ("__dict__",)
 
 
+_DATA = Value.data  # the slot itself, which Parameter's property reads and writes
+_writes = 0  # how many times a Parameter's .data has been set, in this process
+
+
+def _write_data(p: Parameter, x: float) -> None:
+    _DATA.__set__(p, x)
+    global _writes
+    _writes += 1  # after the write: whoever read the count before it reads the new number too (threads)
+
+
+class Parameter(_OwnValue):
+    """A constructed Value whose every write to ``.data`` is counted (``data_writes()``): what ``nn`` makes a
+    network's weights and biases of, so that a layer can keep the numbers it read from them until one is set.
+
+    It is a Value in every other way: ``p.data -= lr * p.grad`` works as on any Value (and is counted). Reading
+    ``p.data`` goes through a property (~35 ns more than a slot), which the engine's hot paths avoid."""
+
+    __slots__ = ()
+    data = property(_DATA.__get__, _write_data, doc="the number (each write is counted: ``data_writes()``)")
+
+
+def data_writes() -> int:
+    """How many times any Parameter's ``.data`` has been set in this process: numbers read from Parameters
+    are still their values while this count is unchanged."""
+    return _writes
+
+
 def _checked_label(label: Any) -> str | None:
     if label is None or label == "":
         return None  # micrograd's default label is ""
@@ -299,8 +329,8 @@ def apply(op: Op, *inputs: Scalar, arg: Any = None) -> Value:
     return _node(data, inputs, op, arg)
 
 
-_VALUES = {Value, _OwnValue}
-_PLAIN, _OWN = {Value}, {_OwnValue}
+_VALUES = {Value, _OwnValue, Parameter}
+_PLAIN, _OWN, _PARAMETERS = {Value}, {_OwnValue, Parameter}, {Parameter}
 _add_up = builtins.sum  # C-speed: NaN if any input is NaN
 _data = operator.attrgetter("data")
 
@@ -396,8 +426,8 @@ def dot(a: Iterable[Scalar], w: Iterable[Scalar], b: Scalar | None = None) -> Va
     if not _VALUES.issuperset(map(type, a)):
         a = _values(a)
     if _OWN.issuperset(map(type, h)):  # parameters, the common case: no call to _half (a hand-written loop's hot path)
-        return dot_nodes(a, (h,), (True,), _UNLABELLED)[0]
-    return dot_nodes(a, (_half(h)[0],), (False,), _UNLABELLED)[0]
+        return dot_nodes(a, (h,), _CONSTRUCTED, _UNLABELLED)[0]
+    return dot_nodes(a, (_half(h)[0],), (0,), _UNLABELLED)[0]
 
 
 def dots(
@@ -420,43 +450,50 @@ def dots(
     if not _VALUES.issuperset(map(type, a)):  # C-speed check, no set built: a layer's a has n_{l-1} entries
         a = _values(a)
     checked = [_half(w if b is None else (*w, b)) for w, b in zip(ws, bs)]  # noqa: B905 - one bias per w
-    return dot_nodes(a, [h for h, _ in checked], [own for _, own in checked], [None] * len(checked))
+    return dot_nodes(a, [h for h, _ in checked], [kind for _, kind in checked], [None] * len(checked))
 
 
-def _half(h: tuple[Scalar, ...]) -> tuple[tuple[Value, ...], bool]:
-    """A dot's ``(w…, b)`` as Values, and whether every one is a parameter (a constructed Value)."""
-    if _OWN.issuperset(map(type, h)):
-        return h, True
-    return (h if _VALUES.issuperset(map(type, h)) else _values(h)), False
+def _half(h: tuple[Scalar, ...]) -> tuple[tuple[Value, ...], int]:
+    """A dot's ``(w…, b)`` as Values, and its ``half_kind``."""
+    h = h if _VALUES.issuperset(map(type, h)) else _values(h)
+    return h, half_kind(h)
 
 
 def dot_nodes(
     a: tuple[Value, ...],
     halves: Sequence[tuple[Value, ...]],
-    parameters: Sequence[bool],
+    kinds: Sequence[int],
     labels: Sequence[str | None],
+    values: Sequence[tuple[float, ...]] | None = None,
 ) -> list[Value]:
     """The dot nodes ``z_j = Σ_i a_i w_ji (+ b_j)`` for each ``(w_j1, …, w_jn[, b_j])`` of ``halves``, node j
     labelled ``labels[j]``: the core of ``dot``, ``dots`` and ``nn.Layer``, whose Values are checked already
-    (lengths match, every entry a Value). ``parameters[j]``: every entry of ``halves[j]`` is a constructed Value.
+    (lengths match, every entry a Value). ``kinds[j]`` is ``half_kind(halves[j])``. ``values``, if given, is
+    each half's numbers, read since the last ``data_writes()`` (a layer keeps them from sample to sample);
+    it is given only when every half is all Parameters.
 
     A node with no input in both halves keeps them as the two tuples ``_a = a`` (shared by a layer's neurons) and
-    ``_b = (w_j…, b_j)``: nothing is copied, and its step takes each pair (a_i, w_ji) in one pass (ops.py). That
-    holds by type when every a_i is a plain Value (an op's result: a layer's activations) and every w_ji, b_j a
-    constructed one (a parameter); when the a_i are constructed too (layer 1's x), a set of them is asked. Any
+    ``_b = (w_j…, b_j)``: nothing is copied, and its step takes each pair (a_i, w_ji) in one pass (ops.py), with
+    the numbers of ``values[j]`` (``_w``) when given. That holds by type when every a_i is a plain Value (an op's
+    result: a layer's activations) and every w_ji, b_j a constructed one (a parameter), or when no a_i is a
+    Parameter and every w_ji, b_j is (layer 1's x and its weights); otherwise a set of the a_i is asked. Any
     other dot keeps the one tuple ``_a = (*a, *w_j, b_j)`` and its step takes the two halves in turn."""
     x = [ai.data for ai in a]  # a comprehension reads a slot ~2x faster than map(attrgetter)
     x.append(1.0)  # b's factor (1.0 · b is b exactly): a half without b stops the zip before it
     few = len(x) <= 5
-    a_plain = _PLAIN.issuperset(map(type, a))
-    shared = None if a_plain else set(a)  # constructed inputs (a layer-1 x): is one also in a half?
+    # How far the a_i are from sharing an entry with a half (a half of a higher kind shares none): 0 all plain
+    # Values, 1 no Parameter among them, 2 anything else.
+    level = 0 if _PLAIN.issuperset(map(type, a)) else 1 if Parameter not in map(type, a) else 2
+    shared: set[Value] | None = None  # the a_i as a set, made the first time a half's kind cannot tell
     record = _grad_enabled.get()
     nodes = []
-    for h, own, name in zip(halves, parameters, labels):  # noqa: B905 - one flag and label per half
+    for h, kind, name, row in zip(halves, kinds, labels, values or _NO_VALUES):  # noqa: B905 - one of each per half
         # ops.DOT's forward on the terms read here: added by fsum. Anything but a finite sum goes to the
         # table's forward, whose rules decide it.
         try:  # (h may end before b's 1.0: both stop there.) A comprehension's call costs more than it saves
-            if few:  # on up to four inputs, where map's C loop is faster
+            if row is not None:  # the numbers of h, kept: two lists multiplied in map's C loop
+                data = math.fsum(map(operator.mul, x, row))
+            elif few:  # on up to four inputs, where map's C loop is faster
                 data = math.fsum(map(operator.mul, x, map(_data, h)))
             else:
                 data = math.fsum([xi * wi.data for xi, wi in zip(x, h)])  # noqa: B905
@@ -473,9 +510,10 @@ def dot_nodes(
         v = _new_value(Value)  # made here, not by _node: a call a node is ~2% of the nn step's instructions
         v.data = data
         v.grad = 0.0
-        if (own and a_plain) or (shared is not None and shared.isdisjoint(h)):  # no input in both halves
+        if kind > level or (shared := shared or set(a)).isdisjoint(h):  # no input in both halves
             v._a = a
             v._b = h
+            v._w = row
         else:
             v._a = (*a, *h)
             v._b = None
@@ -486,14 +524,19 @@ def dot_nodes(
     return nodes
 
 
+_NO_VALUES = itertools.repeat(None)
+
+
 def all_values(xs: Iterable[Any]) -> bool:
     """Whether every entry of ``xs`` is a Value (one C-speed pass)."""
     return _VALUES.issuperset(map(type, xs))
 
 
-def all_parameters(xs: Iterable[Any]) -> bool:
-    """Whether every entry of ``xs`` is a constructed Value, as a parameter is (a flag of ``dot_nodes``)."""
-    return _OWN.issuperset(map(type, xs))
+def half_kind(h: Iterable[Any]) -> int:
+    """What ``dot_nodes`` needs to know of a half ``(w…, b)``: 2 if every entry is a Parameter, 1 if every
+    entry is a constructed Value (``Value(...)``, a Parameter included), else 0."""
+    h = tuple(h)
+    return 2 if _PARAMETERS.issuperset(map(type, h)) else 1 if _OWN.issuperset(map(type, h)) else 0
 
 
 def _values(xs: Iterable[Scalar]) -> tuple[Value, ...]:
@@ -502,6 +545,7 @@ def _values(xs: Iterable[Scalar]) -> tuple[Value, ...]:
 
 _DOT = ops.DOT
 _UNLABELLED = (None,)  # dot()'s one node has no label
+_CONSTRUCTED = (1,)  # and its half's kind, when every entry is a constructed Value
 
 
 def _sum_node(op: Op, inputs: tuple[Scalar, ...]) -> Value:

@@ -15,7 +15,7 @@ import autograd
 from autograd import Value
 from autograd.notation import label  # the one label format, shared with visualize
 from autograd.ops import OPS
-from autograd.value import all_parameters, all_values, dot_nodes, unary_nodes
+from autograd.value import Parameter, all_values, data_writes, dot_nodes, half_kind, unary_nodes
 from nn.init import Seed, generator, initial_weight, resolve
 from nn.module import Module
 
@@ -75,6 +75,8 @@ class Neuron(Module):
     of ``ACTIVATIONS``; a bool there is micrograd's ``nonlin`` given positionally.
     """
 
+    _kind = 0  # half_kind of (w…, b), set by _inputs (a class default: a neuron pickled without it works too)
+
     def __init__(
         self,
         n_inputs: int,
@@ -92,10 +94,10 @@ class Neuron(Module):
         rng = generator(seed)
         self.layer, self.index, self.activation = layer, index, _activation(activation, nonlin)
         self._w = Weights(
-            Value(initial_weight(init, n_inputs, n_outputs, rng), label=label("w", layer, i, index))
+            Parameter(initial_weight(init, n_inputs, n_outputs, rng), label=label("w", layer, i, index))
             for i in range(1, n_inputs + 1)
         )
-        self._b = Value(0.0, label=label("b", layer, index)) if bias else None
+        self._b = Parameter(0.0, label=label("b", layer, index)) if bias else None
         self._inputs()
         self._z_label = label("z", layer, index)  # formatted once: labelling is on the hot path
 
@@ -124,7 +126,7 @@ class Neuron(Module):
             if p is not None and not isinstance(p, Value):
                 raise TypeError(f"a neuron's weights and bias must be Values, got {type(p).__name__} {p!r}")
         self._wb = (*self._w,) if self._b is None else (*self._w, self._b)  # the dot nodes' second half: a tuple
-        self._parameters = all_parameters(self._wb)
+        self._kind = half_kind(self._wb)
         global _neurons_changed
         _neurons_changed += 1  # every layer's plan is out of date (Layer._plan)
 
@@ -153,6 +155,32 @@ class Neuron(Module):
         return f"{kind}Neuron({len(self.w)})"  # micrograd's names: ReLUNeuron(2), LinearNeuron(16)
 
 
+class _Plan:
+    """What a layer's forward hands ``dot_nodes`` while its neurons stay the same: their halves ``(w…, b)``,
+    kinds and z labels, and, when every weight and bias is a ``Parameter``, their numbers, read again only
+    after a Parameter's ``.data`` has been set (``data_writes()``): once a step, not once a sample."""
+
+    __slots__ = ("fits", "halves", "keep", "key", "kinds", "labels", "read")
+
+    def __init__(self, key: tuple[object, ...], neurons: Sequence[Neuron], n_in: int) -> None:
+        self.key, self.fits = key, all(len(n._w) == n_in for n in neurons)
+        self.halves = [n._wb for n in neurons]
+        self.kinds = [n._kind for n in neurons]
+        self.labels = [n._z_label for n in neurons]
+        self.keep = all(k == 2 for k in self.kinds)
+        self.read: tuple[int, list[tuple[float, ...]] | None] = (-1, None)  # (data_writes() then, the numbers)
+
+    def numbers(self) -> list[tuple[float, ...]] | None:
+        """Each half's numbers as they are now, or None when they are not kept."""
+        if not self.keep:
+            return None
+        count, values = self.read
+        if count != (now := data_writes()):  # counted before reading: a write meanwhile changes the count again
+            values = [tuple([p.data for p in h]) for h in self.halves]
+            self.read = (now, values)  # one assignment: another thread sees the old pair or the new one
+        return values
+
+
 class Layer(Module):
     """Layer ``l``: ``n_l`` neurons reading the ``n_{l-1}`` activations of the layer before.
 
@@ -162,9 +190,7 @@ class Layer(Module):
     is micrograd's call.
     """
 
-    # _plan's: what it was made for, and what it made (class defaults: a layer pickled without them works too)
-    _plan_key: tuple[object, ...] | None = None
-    _planned: tuple[list[tuple[Value, ...]], list[bool], list[str]] | None = None
+    _plan_of: _Plan | None = None  # what _plan made (a class default: a layer pickled without one works too)
 
     def __init__(
         self,
@@ -192,7 +218,7 @@ class Layer(Module):
         a = tuple(a)
         plan = self._plan(len(a))
         if plan is not None and all_values(a):  # checked: straight to the nodes
-            z = dot_nodes(a, *plan)
+            z = dot_nodes(a, plan.halves, plan.kinds, plan.labels, plan.numbers())
         else:  # dots converts numbers and says what is wrong
             neurons = self.neurons
             z = autograd.dots(a, [n.w for n in neurons], [n.b for n in neurons])
@@ -202,16 +228,20 @@ class Layer(Module):
             return z, z
         return z, unary_nodes(OPS[self.activation], z, self._a_labels)  # σ(z_j), each labelled a^(l)_j
 
-    def _plan(self, n_in: int) -> tuple[list[tuple[Value, ...]], list[bool], list[str]] | None:
-        """``dot_nodes``' halves, flags and labels for ``n_in`` inputs (None if a neuron has another number of
-        weights), kept until a neuron of any layer has its weights or bias set or ``self.neurons`` changes."""
+    def _plan(self, n_in: int) -> _Plan | None:
+        """``dot_nodes``' arguments for ``n_in`` inputs (None if a neuron has another number of weights), kept until
+        a neuron of any layer has its weights or bias set or ``self.neurons`` changes."""
         neurons = self.neurons
         key = (tuple(neurons), n_in, _neurons_changed)
-        if self._plan_key != key:
-            fits = all(len(n._w) == n_in for n in neurons)
-            plan = ([n._wb for n in neurons], [n._parameters for n in neurons], [n._z_label for n in neurons])
-            self._plan_key, self._planned = key, plan if fits else None
-        return self._planned
+        plan = self._plan_of
+        if plan is None or plan.key != key:
+            plan = self._plan_of = _Plan(key, neurons, n_in)
+        return plan if plan.fits else None
+
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        state.pop("_plan_of", None)  # its key counts this process's events: another process makes its own
+        return state
 
     def __call__(self, a: Sequence[Value | float]) -> Value | list[Value]:
         out = self.forward(a)[1]

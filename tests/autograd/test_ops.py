@@ -275,24 +275,34 @@ def test_dots_takes_numbers_as_constants_and_no_biases() -> None:
     a=st.lists(_terms, min_size=1, max_size=6),
     rows=st.lists(st.tuples(st.lists(_terms, min_size=6, max_size=6), st.none() | _terms), min_size=1, max_size=4),
     g=_terms,
-    inputs=st.sampled_from(["results", "leaves", "a leaf that is also a weight"]),
+    inputs=st.sampled_from(["results", "leaves", "a leaf that is also a weight", "Parameters"]),
+    weights=st.sampled_from(["Values", "Parameters", "Parameters, their numbers kept"]),
 )
 def test_dots_one_pass_step_is_the_two_pass_step_bit_for_bit(
-    a: list[float], rows: list[tuple[list[float], float | None]], g: float, inputs: str
+    a: list[float], rows: list[tuple[list[float], float | None]], g: float, inputs: str, weights: str
 ) -> None:
     """A layer's dots whose a and (w, b) share no Value take each pair in one pass: the same gradients. Layer 2's
     a are results (plain Values), layer 1's x are leaves the user made; a dot whose input is also one of its
-    weights keeps one tuple (the two-pass step, whose order of terms the table's partials fix)."""
+    weights keeps one tuple (the two-pass step, whose order of terms the table's partials fix). Weights that are
+    Parameters (nn's) may come with their numbers, as a layer keeps them: the same nodes, the same steps."""
+    from autograd.value import Parameter, dot_nodes, half_kind
 
     def run(one_pass: bool) -> list[str]:
-        leaves = [Value(x) for x in a]
+        made = Value if weights == "Values" else Parameter
+        leaves = [(Parameter if inputs == "Parameters" else Value)(x) for x in a]
         xs = leaves if inputs != "results" else [v + 0.0 for v in leaves]  # results: as a layer's activations
-        ws = [[Value(v) for v in w[: len(a)]] for w, _ in rows]
-        if inputs == "a leaf that is also a weight":
+        ws = [[made(v) for v in w[: len(a)]] for w, _ in rows]
+        if inputs in ("a leaf that is also a weight", "Parameters"):
             ws[0][-1] = xs[0]
-        bs = [None if b is None else Value(b) for _, b in rows]
+        bs = [None if b is None else made(b) for _, b in rows]
         try:
-            z = autograd.dots(xs, ws, bs)
+            if weights == "Parameters, their numbers kept":
+                halves = [(*w, b) if b is not None else tuple(w) for w, b in zip(ws, bs, strict=True)]
+                kinds = [half_kind(h) for h in halves]
+                numbers = [tuple(p.data for p in h) for h in halves] if set(kinds) == {2} else None
+                z = dot_nodes(tuple(xs), halves, kinds, [None] * len(halves), numbers)
+            else:
+                z = autograd.dots(xs, ws, bs)
         except ArithmeticError as exc:
             return [type(exc).__name__]
         for zj, w in zip(z, ws, strict=True):

@@ -10,6 +10,8 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd
 from autograd import Value
@@ -391,7 +393,7 @@ def test_a_layer_reads_its_neurons_as_they_are_now() -> None:
     assert made_from(layer.forward(x)[0]) == expected()
 
 
-@pytest.mark.parametrize("copy_of", ["pickle", "deepcopy", "pickled before layers kept a plan"])
+@pytest.mark.parametrize("copy_of", ["pickle", "deepcopy", "pickled by an older deltagrad"])
 def test_a_copied_model_computes_what_the_original_does(copy_of: str) -> None:
     model = MLP(2, [4, 3, 1], seed=0)
     model([0.5, -1.0])  # its layers have made their plans
@@ -400,9 +402,13 @@ def test_a_copied_model_computes_what_the_original_does(copy_of: str) -> None:
     else:
         state = pickle.dumps(model)
         other = pickle.loads(state)
-        if copy_of != "pickle":
+        if copy_of != "pickle":  # weights of the plain constructed class, no kinds, an old plan's attributes
             for layer in other.layers:
-                del layer.__dict__["_plan_key"], layer.__dict__["_planned"]
+                layer._plan_key, layer._planned = None, None
+                for neuron in layer.neurons:
+                    del neuron.__dict__["_kind"]
+                    for p in neuron.parameters():
+                        p.__class__ = type(Value(0.0))
     x = [0.5, -1.0]
     loss, copied = squared_error(model(x), 0.25), squared_error(other(x), 0.25)
     loss.backward()
@@ -410,6 +416,26 @@ def test_a_copied_model_computes_what_the_original_does(copy_of: str) -> None:
     assert copied.data == loss.data
     assert [p.grad for p in other.parameters()] == [p.grad for p in model.parameters()]
     assert not set(map(id, other.parameters())) & set(map(id, model.parameters()))  # its own Values
+
+
+def test_a_pickled_layer_keeps_no_numbers_it_read() -> None:
+    """A layer's kept numbers are dated by this process's count of writes (``data_writes``); in another process
+    the count means nothing, so a pickle carries none of them: the copy reads its weights afresh."""
+    from autograd import value
+
+    model = MLP(2, [3, 1], seed=0)
+    x = [0.5, -1.0]
+    model(x)  # numbers read at this count
+    count = value.data_writes()
+    model.layers[0].neurons[0].w[0].data = 5.0  # after the read: what the layer kept is out of date
+    other = pickle.loads(pickle.dumps(model))
+    hidden, output = model.layers
+    expected = output.neurons[0]([n([Value(v) for v in x]) for n in hidden.neurons]).data  # neuron by neuron
+    value._writes = count  # as if the copy were loaded where the count stands where it did when they were read
+    try:
+        assert other(x).data == expected
+    finally:
+        value._writes = count + 1_000  # on from any count seen so far: every kept number is read again
 
 
 def test_a_neurons_weights_add_to_lists_as_micrograds_do() -> None:
@@ -424,3 +450,54 @@ def test_a_neurons_weights_add_to_lists_as_micrograds_do() -> None:
     z = neuron.pre_activation([Value(1.0), Value(2.0), Value(3.0)])
     w = [wi.data for wi in neuron.w]
     assert z.parents[3] is neuron.w[0] and z.data == math.fsum([w[0], 2.0 * w[1], 3.0 * w[2], neuron.b.data])
+
+
+_number = st.floats(-4.0, 4.0, allow_nan=False, width=64)
+_writes = st.one_of(
+    st.tuples(st.just("p.data ="), st.integers(0, 16), _number),
+    st.tuples(st.just("p.data +="), st.integers(0, 16), _number),
+    st.tuples(st.just("setattr"), st.integers(0, 16), _number),
+    st.tuples(st.just("SGD.step"), st.just(0), _number),
+    st.tuples(st.just("load_state_dict"), st.integers(0, 16), _number),
+    st.tuples(st.just("forward"), st.just(0), _number),
+)
+
+
+@given(actions=st.lists(_writes, max_size=10), x=st.tuples(_number, _number))
+def test_a_layers_kept_numbers_are_its_weights_at_every_forward(
+    actions: list[tuple[str, int, float]], x: tuple[float, float]
+) -> None:
+    """A layer keeps its Parameters' numbers from one forward to the next (``nn.layer._Plan``) until one is set,
+    by whatever means: every forward, and every backward through it, is bit for bit that of the network's
+    neurons called one by one, which read each weight as it is (``autograd.dot``, nothing kept)."""
+    from nn import SGD
+
+    model = MLP(2, [3, 2], seed=0)
+    params = model.parameters()
+
+    def outputs(kept: bool) -> tuple[list[str], list[str]]:
+        xs = [Value(v) for v in x]
+        if kept:
+            out = model(xs)
+        else:
+            hidden, last = model.layers
+            a = [n(xs) for n in hidden.neurons]
+            out = [n(a) for n in last.neurons]
+        model.zero_grad()
+        autograd.sum(zk * (k + 1.5) for k, zk in enumerate(out)).backward()
+        return [repr(zk.data) for zk in out], [repr(p.grad) for p in (*params, *xs)]
+
+    for what, i, v in [*actions, ("forward", 0, 0.0)]:
+        p = params[i]
+        if what == "p.data =":
+            p.data = v
+        elif what == "p.data +=":
+            p.data += v
+        elif what == "setattr":
+            setattr(p, "data", v)  # noqa: B010 - the attribute named, as a generic tool would
+        elif what == "SGD.step":
+            SGD(model, lr=abs(v) / 8 + 0.01).step()  # after the backward of the last forward
+        elif what == "load_state_dict":
+            model.load_state_dict({**model.state_dict(), p.label: v})
+        else:
+            assert outputs(kept=True) == outputs(kept=False)
