@@ -60,8 +60,15 @@ def _order(root: Value, zero: bool) -> list[Value]:
     visit, push, pop, place, placed = seen.add, stack.append, stack.pop, order.append, seen.issuperset
     done: set[int] = set()  # the ids of input tuples found all placed: each layer's a and (w, b) are shared
 
+    ready: Any = done  # the input tuple last found all placed (to begin with, something no node's _a is)
+
     def remember(inputs: tuple[Value, ...]) -> bool:
         done.add(id(inputs))
+        return True
+
+    def keep(inputs: tuple[Value, ...]) -> bool:
+        nonlocal ready
+        ready = inputs
         return True
 
     top: Any = root  # stack[-1], kept at hand: what was just pushed is the next to look at
@@ -76,13 +83,16 @@ def _order(root: Value, zero: bool) -> list[Value]:
                     place(p)
                     continue
                 # One input, itself an n-ary node whose inputs are all placed (a ReLU over its z, whose layer's a
-                # and own (w, b) are): both placed at once, where the walk would push, place, pop, place.
+                # and own (w, b) are): both placed at once, where the walk would push, place, pop, place. The ReLUs
+                # of a layer come in a row over the same a: the last one found placed is asked first, by identity.
                 if (
                     p._b is None
                     and type(a) is not tuple
                     and a not in seen
-                    and type(za := a._a) is tuple
-                    and (id(za) in done or (placed(za) and remember(za)))
+                    and (
+                        (za := a._a) is ready
+                        or (type(za) is tuple and (id(za) in done or (placed(za) and remember(za))) and keep(za))
+                    )
                     and ((zb := a._b) is None or id(zb) in done or (placed(zb) and remember(zb)))
                 ):
                     visit(a)
@@ -107,7 +117,9 @@ def _order(root: Value, zero: bool) -> list[Value]:
         a = top._a
         if a is not None:
             if type(a) is tuple:
-                b = top._b  # a dot's second half, or None
+                b = top._b  # a dot's second half, or None: a neuron's (w, b), which one sample places for all
+                if b is not None and (id(b) in done or (placed(b) and remember(b))):
+                    b = None
                 if not (seen.issuperset(a) and (b is None or seen.issuperset(b))):  # one C call or two, when
                     top = iter(a if b is None else a + b)  # every input is placed already (a layer's dots)
                     push(top)

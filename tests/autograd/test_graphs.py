@@ -61,7 +61,20 @@ def _dot(*x: Any) -> Any:
     return sympy.Add(*(a * w for a, w in zip(x[:n], x[n:], strict=True)))
 
 
-# name -> (how to apply it to Values or sympy expressions alike, number of operands or None for 2..4)
+def _relu_layer(*x: Any) -> Any:
+    """Σ_j relu(Σ_i a_i w_ji) over two neurons that read the same a (``x`` is a, w_1, w_2): a layer's shape, whose
+    dots share one tuple a, as the walk's shortcuts expect."""
+    n = len(x) // 3
+    a, w = x[:n], [x[n : 2 * n], x[2 * n :]]
+    if isinstance(x[0], Value):
+        z = autograd.dots(a, w)
+        for zj in z:
+            assume(abs(zj.data) > 1e-6)  # clear of relu's kink
+        return autograd.sum([zj.relu() for zj in z])
+    return sympy.Add(*(_relu(sympy.Add(*(ai * wi for ai, wi in zip(a, wj, strict=True)))) for wj in w))
+
+
+# name -> (how to apply it to Values or sympy expressions alike, number of operands or None for a choice)
 STEPS: dict[str, tuple[Callable[..., Any], int | None]] = {
     "add": (lambda a, b: a + b, 2),
     "sub": (lambda a, b: a - b, 2),
@@ -75,7 +88,9 @@ STEPS: dict[str, tuple[Callable[..., Any], int | None]] = {
     "relu": (_relu, 1),
     "sum": (_sum, None),
     "dot": (_dot, None),
+    "relu layer": (_relu_layer, None),
 }
+ARITIES = {"dot": [2, 4], "relu layer": [3, 6]}  # and [2, 3, 4] for sum
 
 
 @dataclass(frozen=True)
@@ -111,7 +126,7 @@ def plans(draw: st.DrawFn, max_steps: int = 10) -> Plan:
     steps = []
     for k in range(draw(st.integers(1, max_steps))):
         name = draw(st.sampled_from(sorted(STEPS)))
-        arity = STEPS[name][1] or draw(st.sampled_from([2, 4] if name == "dot" else [2, 3, 4]))
+        arity = STEPS[name][1] or draw(st.sampled_from(ARITIES.get(name, [2, 3, 4])))
         steps.append((name, tuple(draw(st.integers(0, n_inputs + k - 1)) for _ in range(arity))))
     return Plan(inputs, tuple(steps))
 
