@@ -465,12 +465,14 @@ def dot_nodes(
     kinds: Sequence[int],
     labels: Sequence[str | None],
     values: Sequence[tuple[float, ...]] | None = None,
+    level: int | None = None,
 ) -> list[Value]:
     """The dot nodes ``z_j = Σ_i a_i w_ji (+ b_j)`` for each ``(w_j1, …, w_jn[, b_j])`` of ``halves``, node j
     labelled ``labels[j]``: the core of ``dot``, ``dots`` and ``nn.Layer``, whose Values are checked already
-    (lengths match, every entry a Value). ``kinds[j]`` is ``half_kind(halves[j])``. ``values``, if given, is
-    each half's numbers, read since the last ``data_writes()`` (a layer keeps them from sample to sample);
-    it is given only when every half is all Parameters.
+    (lengths match, every entry a Value). ``kinds[j]`` is ``half_kind(halves[j])``, ``level`` is
+    ``input_level(a)`` (found here if not given). ``values``, if given, is each half's numbers, read since the
+    last ``data_writes()`` (a layer keeps them from sample to sample); it is given only when every half is all
+    Parameters.
 
     A node with no input in both halves keeps them as the two tuples ``_a = a`` (shared by a layer's neurons) and
     ``_b = (w_j…, b_j)``: nothing is copied, and its step takes each pair (a_i, w_ji) in one pass (ops.py), with
@@ -481,9 +483,9 @@ def dot_nodes(
     x = [ai.data for ai in a]  # a comprehension reads a slot ~2x faster than map(attrgetter)
     x.append(1.0)  # b's factor (1.0 · b is b exactly): a half without b stops the zip before it
     few = len(x) <= 5
-    # How far the a_i are from sharing an entry with a half (a half of a higher kind shares none): 0 all plain
-    # Values, 1 no Parameter among them, 2 anything else.
-    level = 0 if _PLAIN.issuperset(map(type, a)) else 1 if Parameter not in map(type, a) else 2
+    if level is None:
+        level = input_level(a)
+        level = 2 if level is None else level
     shared: set[Value] | None = None  # the a_i as a set, made the first time a half's kind cannot tell
     record = _grad_enabled.get()
     nodes = []
@@ -530,6 +532,18 @@ _NO_VALUES = itertools.repeat(None)
 def all_values(xs: Iterable[Any]) -> bool:
     """Whether every entry of ``xs`` is a Value (one C-speed pass)."""
     return _VALUES.issuperset(map(type, xs))
+
+
+def input_level(a: Iterable[Any]) -> int | None:
+    """What ``dot_nodes`` needs to know of its a, from the types of its entries (one pass): None if one is not a
+    Value of the engine's own classes; else how far they are from sharing an entry with a half, which a half of
+    a higher ``half_kind`` cannot: 0 if all are plain Values (op results), 1 if none is a Parameter, else 2."""
+    types = set(map(type, a))
+    if types <= _PLAIN:
+        return 0
+    if types <= _VALUES:
+        return 1 if Parameter not in types else 2
+    return None
 
 
 def half_kind(h: Iterable[Any]) -> int:

@@ -15,7 +15,7 @@ import autograd
 from autograd import Value
 from autograd.notation import label  # the one label format, shared with visualize
 from autograd.ops import OPS
-from autograd.value import Parameter, all_values, data_writes, dot_nodes, half_kind, unary_nodes
+from autograd.value import Parameter, data_writes, dot_nodes, half_kind, input_level, unary_nodes
 from nn.init import Seed, generator, initial_weight, resolve
 from nn.module import Module
 
@@ -217,8 +217,9 @@ class Layer(Module):
         """``(z^(l), a^(l))`` for the activations ``a^(l-1)`` of the previous layer."""
         a = tuple(a)
         plan = self._plan(len(a))
-        if plan is not None and all_values(a):  # checked: straight to the nodes
-            z = dot_nodes(a, plan.halves, plan.kinds, plan.labels, plan.numbers())
+        level = input_level(a)
+        if plan is not None and level is not None:  # every a_i a Value: straight to the nodes
+            z = dot_nodes(a, plan.halves, plan.kinds, plan.labels, plan.numbers(), level)
         else:  # dots converts numbers and says what is wrong
             neurons = self.neurons
             z = autograd.dots(a, [n.w for n in neurons], [n.b for n in neurons])
