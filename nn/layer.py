@@ -160,10 +160,11 @@ class _Plan:
     kinds and z labels, and, when every weight and bias is a ``Parameter``, their numbers, read again only
     after a Parameter's ``.data`` has been set (``data_writes()``): once a step, not once a sample."""
 
-    __slots__ = ("fits", "halves", "keep", "key", "kinds", "labels", "read")
+    __slots__ = ("changed", "fits", "halves", "keep", "kinds", "labels", "n_in", "neurons", "read")
 
-    def __init__(self, key: tuple[object, ...], neurons: Sequence[Neuron], n_in: int) -> None:
-        self.key, self.fits = key, all(len(n._w) == n_in for n in neurons)
+    def __init__(self, neurons: Sequence[Neuron], n_in: int) -> None:
+        self.neurons, self.n_in, self.changed = list(neurons), n_in, _neurons_changed  # what it was made for
+        self.fits = all(len(n._w) == n_in for n in neurons)
         self.halves = [n._wb for n in neurons]
         self.kinds = [n._kind for n in neurons]
         self.labels = [n._z_label for n in neurons]
@@ -232,11 +233,9 @@ class Layer(Module):
     def _plan(self, n_in: int) -> _Plan | None:
         """``dot_nodes``' arguments for ``n_in`` inputs (None if a neuron has another number of weights), kept until
         a neuron of any layer has its weights or bias set or ``self.neurons`` changes."""
-        neurons = self.neurons
-        key = (tuple(neurons), n_in, _neurons_changed)
         plan = self._plan_of
-        if plan is None or plan.key != key:
-            plan = self._plan_of = _Plan(key, neurons, n_in)
+        if plan is None or plan.changed != _neurons_changed or plan.n_in != n_in or plan.neurons != self.neurons:
+            plan = self._plan_of = _Plan(self.neurons, n_in)
         return plan if plan.fits else None
 
     def __getstate__(self) -> dict[str, object]:
