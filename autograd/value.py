@@ -423,11 +423,10 @@ def dot(a: Iterable[Scalar], w: Iterable[Scalar], b: Scalar | None = None) -> Va
         raise ValueError(f"dot() needs two sequences of the same length, got {len(a)} and {n_w}")
     if not a:
         raise ValueError("dot() of two empty sequences: pass at least one pair")
-    if not _VALUES.issuperset(map(type, a)):
-        a = _values(a)
+    a, level = _inputs(a)
     if _OWN.issuperset(map(type, h)):  # parameters, the common case: no call to _half (a hand-written loop's hot path)
-        return dot_nodes(a, (h,), _CONSTRUCTED, _UNLABELLED)[0]
-    return dot_nodes(a, (_half(h)[0],), (0,), _UNLABELLED)[0]
+        return dot_nodes(a, (h,), _CONSTRUCTED, _UNLABELLED, None, level)[0]
+    return dot_nodes(a, (_half(h)[0],), (0,), _UNLABELLED, None, level)[0]
 
 
 def dots(
@@ -447,10 +446,18 @@ def dots(
             raise ValueError(f"dot() needs two sequences of the same length, got {n} and {len(w)}")
     if not n:
         raise ValueError("dot() of two empty sequences: pass at least one pair")
-    if not _VALUES.issuperset(map(type, a)):  # C-speed check, no set built: a layer's a has n_{l-1} entries
-        a = _values(a)
+    a, level = _inputs(a)
     checked = [_half(w if b is None else (*w, b)) for w, b in zip(ws, bs)]  # noqa: B905 - one bias per w
-    return dot_nodes(a, [h for h, _ in checked], [kind for _, kind in checked], [None] * len(checked))
+    return dot_nodes(a, [h for h, _ in checked], [kind for _, kind in checked], [None] * len(checked), None, level)
+
+
+def _inputs(a: tuple[Scalar, ...]) -> tuple[tuple[Value, ...], int]:
+    """A dot's a as Values (numbers made constants), and its ``input_level``: the types looked at once."""
+    level = input_level(a)
+    if level is None:
+        a = _values(a)
+        level = input_level(a)
+    return a, 2 if level is None else level
 
 
 def _half(h: tuple[Scalar, ...]) -> tuple[tuple[Value, ...], int]:
