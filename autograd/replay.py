@@ -29,7 +29,7 @@ from autograd.errors import BackwardError
 from autograd.replay_check import CompileError, Structure
 from autograd.replay_plan import Plan, plan
 from autograd.replay_program import Program
-from autograd.value import Value
+from autograd.value import Value, data_of
 
 
 class Compiled:
@@ -131,7 +131,7 @@ class Compiled:
             raise ValueError(f"seed must be a finite number, got {seed!r}")
         ps = self.parameters
         if theta is None:
-            theta = np.fromiter([p.data for p in ps], float, len(ps))
+            theta = np.fromiter(data_of(ps), float, len(ps))
         with self._lock, np.errstate(all="ignore"):  # overflow is found and named, not warned about
             program = self._program(X.shape[0])
             np.copyto(program.theta, theta)

@@ -16,6 +16,7 @@ import itertools
 import math
 import numbers
 import operator
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -261,6 +262,22 @@ def data_writes() -> int:
     """How many times any Parameter's ``.data`` has been set in this process: numbers read from Parameters
     are still their values while this count is unchanged."""
     return _writes
+
+
+def data_of(values: Iterable[Value]) -> Iterator[float]:
+    """``v.data`` of each Value, read from the slot itself: for an optimizer's pass over every parameter,
+    which a Parameter's property would cost ~35 ns a read more."""
+    return map(_DATA.__get__, values)
+
+
+def set_data(values: Sequence[Value], numbers: Sequence[float]) -> None:
+    """``v.data = x`` for each Value and number, in one pass that counts as one write (``data_writes()``): an
+    optimizer's update of every parameter."""
+    if len(values) != len(numbers):
+        raise ValueError(f"set_data() needs one number per Value, got {len(numbers)} for {len(values)}")
+    deque(map(_DATA.__set__, values, numbers), maxlen=0)
+    global _writes
+    _writes += 1  # after the writes, as _write_data's
 
 
 def _checked_label(label: Any) -> str | None:

@@ -24,6 +24,7 @@ import numpy as np
 
 import autograd
 from autograd import Value
+from autograd.value import data_of, set_data
 from nn.mlp import MLP
 from nn.module import Module
 from nn.optim import Optimizer
@@ -89,7 +90,7 @@ class CompiledStep:
             self._theta = optimizer.update(theta, gradient, write=False)
         else:  # a parameter the graph does not use has gradient 0
             total, _, grads, z = self.replay.gradient(self._rows(rows), seed, self.outputs)
-            data = np.fromiter([p.data for p in self.parameters], float, len(self.parameters))
+            data = np.fromiter(data_of(self.parameters), float, len(self.parameters))
             self._last_gradient = gradient = np.append(grads, 0.0)[self._order]
             optimizer.update(data, gradient)
         return total, z
@@ -98,8 +99,7 @@ class CompiledStep:
         """Write the kept values to every ``p.data``, and the last step's gradient to ``p.grad``: what eager
         training leaves. The next ``train`` reads ``p.data`` again (a callback may have changed it)."""
         if self._theta is not None:
-            for p, x in zip(self.parameters, self._theta.tolist(), strict=True):
-                p.data = x
+            set_data(self.parameters, self._theta.tolist())
         if self._last_gradient is not None:
             for p, g in zip(self.parameters, self._last_gradient.tolist(), strict=True):
                 p.grad = g

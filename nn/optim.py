@@ -21,6 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from autograd import Value
+from autograd.value import data_of, set_data
 from nn.module import Module
 
 
@@ -84,7 +85,7 @@ class Optimizer:
         """Update every parameter from its ``.grad``."""
         ps = self.parameters
         n = len(ps)
-        self.update(np.fromiter([p.data for p in ps], float, n), np.fromiter([p.grad for p in ps], float, n))
+        self.update(np.fromiter(data_of(ps), float, n), np.fromiter([p.grad for p in ps], float, n))
 
     def update(self, data: np.ndarray, grad: np.ndarray, write: bool = True) -> np.ndarray:
         """One step from the parameters' values and gradients as vectors (``self.parameters``' order): sets every
@@ -96,8 +97,7 @@ class Optimizer:
             if not np.isfinite(values).all():
                 self._check(int(np.argmax(~np.isfinite(values))), data, grad, values, what)
         if write:
-            for p, x in zip(self.parameters, new.tolist(), strict=True):
-                p.data = x
+            set_data(self.parameters, new.tolist())
         self._keep(state)
         return new
 

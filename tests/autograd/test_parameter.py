@@ -63,3 +63,17 @@ def test_a_networks_weights_and_biases_are_parameters() -> None:
     model = MLP(2, [3, 1], seed=0)
     assert {type(p) for p in model.parameters()} == {Parameter}
     assert type(autograd.Value(1.0)) is not Parameter
+
+
+def test_set_data_writes_every_value_as_one_counted_write_and_data_of_reads_them() -> None:
+    """An optimizer's pass over every parameter: one count for the lot (a layer then reads its numbers again)."""
+    from autograd.value import data_of, set_data
+
+    values = [Parameter(1.0), Value(2.0), Parameter(3.0)]
+    before = data_writes()
+    set_data(values, [4.0, 5.0, 6.0])
+    assert data_writes() == before + 1
+    assert list(data_of(values)) == [v.data for v in values] == [4.0, 5.0, 6.0]
+    with pytest.raises(ValueError, match="one number per Value, got 2 for 3"):
+        set_data(values, [1.0, 2.0])
+    assert [v.data for v in values] == [4.0, 5.0, 6.0] and data_writes() == before + 1  # nothing written
