@@ -271,8 +271,8 @@ def data_of(values: Iterable[Value]) -> Iterator[float]:
 
 
 def set_data(values: Sequence[Value], numbers: Sequence[float]) -> None:
-    """``v.data = x`` for each Value and number, in one pass that counts as one write (``data_writes()``): an
-    optimizer's update of every parameter."""
+    """``v.data = x`` for each Value and number, in one pass over the slots that counts as one write
+    (``data_writes()``): an optimizer's update of every parameter."""
     if len(values) != len(numbers):
         raise ValueError(f"set_data() needs one number per Value, got {len(numbers)} for {len(values)}")
     deque(map(_DATA.__set__, values, numbers), maxlen=0)

@@ -15,7 +15,7 @@ import autograd
 from autograd import Value
 from autograd.notation import label  # the one label format, shared with visualize
 from autograd.ops import OPS
-from autograd.value import Parameter, data_writes, dot_nodes, half_kind, input_level, unary_nodes
+from autograd.value import Parameter, data_of, data_writes, dot_nodes, half_kind, input_level, unary_nodes
 from nn.init import Seed, generator, initial_weight, resolve
 from nn.module import Module
 
@@ -177,7 +177,7 @@ class _Plan:
             return None
         count, values = self.read
         if count != (now := data_writes()):  # counted before reading: a write meanwhile changes the count again
-            values = [tuple([p.data for p in h]) for h in self.halves]
+            values = [tuple(data_of(h)) for h in self.halves]
             self.read = (now, values)  # one assignment: another thread sees the old pair or the new one
         return values
 
@@ -240,7 +240,7 @@ class Layer(Module):
 
     def __getstate__(self) -> dict[str, object]:
         state = self.__dict__.copy()
-        state.pop("_plan_of", None)  # its key counts this process's events: another process makes its own
+        state.pop("_plan_of", None)  # dated by this process's counts (of neuron changes, of writes): not another's
         return state
 
     def __call__(self, a: Sequence[Value | float]) -> Value | list[Value]:
