@@ -350,14 +350,9 @@ def _dot_step(node: Any, g: float) -> None:
         return  # anything else), which leaves a gradient as it is (a sum begun at 0.0 is never −0.0): a ReLU's dead z
     x, wb = node._a, node._b
     if wb is not None:  # kept as halves a and (w, b): no input in both (value.dot_nodes), so one pass
-        if (w := node._w) is None:
-            for ai, wi in zip(x, wb):  # noqa: B905 - stops at a's end, before b
-                ai.grad += g * wi.data
-                wi.grad += g * ai.data
-        else:  # the numbers the forward multiplied a by (a layer's Parameters: their property is not read)
-            for ai, wi, w_i in zip(x, wb, w):  # noqa: B905
-                ai.grad += g * w_i
-                wi.grad += g * ai.data
+        for ai, wi in zip(x, wb):  # noqa: B905 - stops at a's end, before b
+            ai.grad += g * wi._number  # wi.data, without a Parameter's property (value.py)
+            wi.grad += g * ai.data
         if len(wb) > len(x):  # ∂/∂b = 1
             wb[-1].grad += g
         return

@@ -16,7 +16,6 @@ import itertools
 import math
 import numbers
 import operator
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -65,9 +64,7 @@ class Value:
     # (A dot whose a and (w, b) cannot share an input keeps them as two tuples _a, _b: see ``dot_nodes``.)
     # _primitive: the Op from the table (None on a leaf); _c: the op's constant
     # parameter (the 3 of x ** 3). Read them through ``parents``, ``op`` and ``arg``.
-    # _w: set only on a dot kept as two halves: the numbers its forward multiplied a by (the values of w_j…, b_j,
-    # which its step then reads instead of the Parameters'), or None (its step reads them from the Values).
-    __slots__ = ("data", "grad", "label", "_a", "_b", "_primitive", "_c", "_w")
+    __slots__ = ("data", "grad", "label", "_a", "_b", "_primitive", "_c")
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Value:
         # A constructed Value may carry attributes (a __dict__): a subclass, so the nodes
@@ -238,6 +235,10 @@ class _OwnValue(Value):
 
 
 _DATA = Value.data  # the slot itself, which Parameter's property reads and writes
+# The same slot under a second name, which Parameter's property does not cover: where the engine reads or writes
+# the numbers of many parameters at once (a dot's weights, an optimizer's pass), v._number is a slot's speed for
+# every Value, where a Parameter's v.data costs ~40 ns more. A write through it is not counted: see set_data.
+Value._number = _DATA  # type: ignore[attr-defined]
 _writes = 0  # how many times a Parameter's .data has been set, in this process
 
 
@@ -264,18 +265,19 @@ def data_writes() -> int:
     return _writes
 
 
-def data_of(values: Iterable[Value]) -> Iterator[float]:
-    """``v.data`` of each Value, read from the slot itself: for an optimizer's pass over every parameter,
-    which a Parameter's property would cost ~35 ns a read more."""
-    return map(_DATA.__get__, values)
+def data_of(values: Iterable[Value]) -> list[float]:
+    """``[v.data for v in values]``, read from the slot itself (``_number``): an optimizer's pass over every
+    parameter, which Parameters' properties would make ~5x slower."""
+    return [v._number for v in values]
 
 
 def set_data(values: Sequence[Value], numbers: Sequence[float]) -> None:
-    """``v.data = x`` for each Value and number, in one pass over the slots that counts as one write
+    """``v.data = x`` for each Value and number, written to the slots in one pass that counts as one write
     (``data_writes()``): an optimizer's update of every parameter."""
     if len(values) != len(numbers):
         raise ValueError(f"set_data() needs one number per Value, got {len(numbers)} for {len(values)}")
-    deque(map(_DATA.__set__, values, numbers), maxlen=0)
+    for v, x in zip(values, numbers):  # noqa: B905 - the lengths are checked
+        v._number = x
     global _writes
     _writes += 1  # after the writes, as _write_data's
 
@@ -350,6 +352,7 @@ _VALUES = {Value, _OwnValue, Parameter}
 _PLAIN, _OWN, _PARAMETERS = {Value}, {_OwnValue, Parameter}, {Parameter}
 _add_up = builtins.sum  # C-speed: NaN if any input is NaN
 _data = operator.attrgetter("data")
+_number = operator.attrgetter("_number")  # a half's numbers, Parameters' without their property
 
 
 # ``apply`` specialised for one and two inputs: these are the hot path of every
@@ -499,8 +502,8 @@ def dot_nodes(
     Parameters.
 
     A node with no input in both halves keeps them as the two tuples ``_a = a`` (shared by a layer's neurons) and
-    ``_b = (w_j…, b_j)``: nothing is copied, and its step takes each pair (a_i, w_ji) in one pass (ops.py), with
-    the numbers of ``values[j]`` (``_w``) when given. That holds by type when every a_i is a plain Value (an op's
+    ``_b = (w_j…, b_j)``: nothing is copied, and its step takes each pair (a_i, w_ji) in one pass (ops.py). That
+    holds by type when every a_i is a plain Value (an op's
     result: a layer's activations) and every w_ji, b_j a constructed one (a parameter), or when no a_i is a
     Parameter and every w_ji, b_j is (layer 1's x and its weights); otherwise a set of the a_i is asked. Any
     other dot keeps the one tuple ``_a = (*a, *w_j, b_j)`` and its step takes the two halves in turn."""
@@ -520,9 +523,9 @@ def dot_nodes(
             if row is not None:  # the numbers of h, kept: two lists multiplied in map's C loop
                 data = math.fsum(map(operator.mul, x, row))
             elif few:  # on up to four inputs, where map's C loop is faster
-                data = math.fsum(map(operator.mul, x, map(_data, h)))
+                data = math.fsum(map(operator.mul, x, map(_number, h)))
             else:
-                data = math.fsum([xi * wi.data for xi, wi in zip(x, h)])  # noqa: B905
+                data = math.fsum([xi * wi._number for xi, wi in zip(x, h)])  # noqa: B905
         except (OverflowError, ValueError):
             data = math.inf
         if data - data != 0.0:
@@ -539,7 +542,6 @@ def dot_nodes(
         if kind > level or (shared := shared or set(a)).isdisjoint(h):  # no input in both halves
             v._a = a
             v._b = h
-            v._w = row
         else:
             v._a = (*a, *h)
             v._b = None
