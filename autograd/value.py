@@ -491,13 +491,13 @@ def dot_nodes(
     halves: Sequence[tuple[Value, ...]],
     kinds: Sequence[int],
     labels: Sequence[str | None],
-    values: Sequence[tuple[float, ...]] | None = None,
+    numbers: Sequence[tuple[float, ...]] | None = None,
     level: int | None = None,
 ) -> list[Value]:
     """The dot nodes ``z_j = Σ_i a_i w_ji (+ b_j)`` for each ``(w_j1, …, w_jn[, b_j])`` of ``halves``, node j
     labelled ``labels[j]``: the core of ``dot``, ``dots`` and ``nn.Layer``, whose Values are checked already
     (lengths match, every entry a Value). ``kinds[j]`` is ``half_kind(halves[j])``, ``level`` is
-    ``input_level(a)`` (found here if not given). ``values``, if given, is each half's numbers, read since the
+    ``input_level(a)`` (found here if not given). ``numbers``, if given, is each half's numbers, read since the
     last ``data_writes()`` (a layer keeps them from sample to sample); it is given only when every half is all
     Parameters.
 
@@ -516,7 +516,7 @@ def dot_nodes(
     shared: set[Value] | None = None  # the a_i as a set, made the first time a half's kind cannot tell
     record = _grad_enabled.get()
     nodes = []
-    for h, kind, name, row in zip(halves, kinds, labels, values or _NO_VALUES):  # noqa: B905 - one of each per half
+    for h, kind, name, row in zip(halves, kinds, labels, numbers or _NO_NUMBERS):  # noqa: B905 - one of each per half
         # ops.DOT's forward on the terms read here: added by fsum. Anything but a finite sum goes to the
         # table's forward, whose rules decide it.
         try:  # (h may end before b's 1.0: both stop there.) A comprehension's call costs more than it saves
@@ -552,7 +552,7 @@ def dot_nodes(
     return nodes
 
 
-_NO_VALUES = itertools.repeat(None)
+_NO_NUMBERS = itertools.repeat(None)
 
 
 def all_values(xs: Iterable[Any]) -> bool:
