@@ -234,16 +234,17 @@ class _OwnValue(Value):
     __slots__ = ("__dict__",)
 
 
-_DATA = Value.data  # the slot itself, which Parameter's property reads and writes
-# The same slot under a second name, which Parameter's property does not cover: where the engine reads or writes
-# the numbers of many parameters at once (a dot's weights, an optimizer's pass), v._number is a slot's speed for
-# every Value, where a Parameter's v.data costs ~40 ns more. A write through it is not counted: see set_data.
-Value._number = _DATA  # type: ignore[attr-defined]
+# The data slot under a second name, which Parameter's property does not cover: the property reads and writes
+# the number there, and so does the engine where it reads or writes many parameters at once (a dot's weights, an
+# optimizer's pass): v._number is a slot's speed for every Value, where a Parameter's v.data costs ~25 ns more to
+# read and ~55 ns more to write. A write through it is not counted: see set_data.
+Value._number = Value.data  # type: ignore[attr-defined]
+_number = operator.attrgetter("_number")  # its fastest getter in C: the property's, and a half's numbers
 _writes = 0  # how many times a Parameter's .data has been set, in this process
 
 
 def _write_data(p: Parameter, x: float) -> None:
-    _DATA.__set__(p, x)
+    p._number = x
     global _writes
     _writes += 1  # after the write: whoever read the count before it reads the new number too (threads)
 
@@ -253,10 +254,10 @@ class Parameter(_OwnValue):
     network's weights and biases of, so that a layer can keep the numbers it read from them until one is set.
 
     It is a Value in every other way: ``p.data -= lr * p.grad`` works as on any Value (and is counted). Reading
-    ``p.data`` goes through a property (~35 ns more than a slot), which the engine's hot paths avoid."""
+    ``p.data`` goes through a property (~25 ns more than a slot), which the engine's hot paths avoid."""
 
     __slots__ = ()
-    data = property(_DATA.__get__, _write_data, doc="the number (each write is counted: ``data_writes()``)")
+    data = property(_number, _write_data, doc="the number (each write is counted: ``data_writes()``)")
 
 
 def data_writes() -> int:
@@ -267,7 +268,7 @@ def data_writes() -> int:
 
 def data_of(values: Iterable[Value]) -> list[float]:
     """``[v.data for v in values]``, read from the slot itself (``_number``): an optimizer's pass over every
-    parameter, which Parameters' properties would make ~5x slower."""
+    parameter, which Parameters' properties would make four times slower."""
     return [v._number for v in values]
 
 
@@ -352,7 +353,6 @@ _VALUES = {Value, _OwnValue, Parameter}
 _PLAIN, _OWN, _PARAMETERS = {Value}, {_OwnValue, Parameter}, {Parameter}
 _add_up = builtins.sum  # C-speed: NaN if any input is NaN
 _data = operator.attrgetter("data")
-_number = operator.attrgetter("_number")  # a half's numbers, Parameters' without their property
 
 
 # ``apply`` specialised for one and two inputs: these are the hot path of every
