@@ -446,7 +446,8 @@ def dot(a: Iterable[Scalar], w: Iterable[Scalar], b: Scalar | None = None) -> Va
     a, level = _inputs(a)
     if _OWN.issuperset(map(type, h)):  # parameters, the common case: no call to _half (a hand-written loop's hot path)
         return dot_nodes(a, (h,), _CONSTRUCTED, _UNLABELLED, None, level)[0]
-    return dot_nodes(a, (_half(h)[0],), (0,), _UNLABELLED, None, level)[0]
+    h, kind = _half(h)
+    return dot_nodes(a, (h,), (kind,), _UNLABELLED, None, level)[0]
 
 
 def dots(
@@ -491,14 +492,14 @@ def dot_nodes(
     halves: Sequence[tuple[Value, ...]],
     kinds: Sequence[int],
     labels: Sequence[str | None],
-    numbers: Sequence[tuple[float, ...]] | None = None,
-    level: int | None = None,
+    numbers: Sequence[tuple[float, ...]] | None,
+    level: int,
 ) -> list[Value]:
     """The dot nodes ``z_j = Σ_i a_i w_ji (+ b_j)`` for each ``(w_j1, …, w_jn[, b_j])`` of ``halves``, node j
     labelled ``labels[j]``: the core of ``dot``, ``dots`` and ``nn.Layer``, whose Values are checked already
-    (lengths match, every entry a Value). ``kinds[j]`` is ``half_kind(halves[j])``, ``level`` is
-    ``input_level(a)`` (found here if not given). ``numbers``, if given, is each half's numbers, read since the
-    last ``data_writes()`` (a layer keeps them from sample to sample); it is given only when every half is all
+    (lengths match, every entry a Value). ``kinds[j]`` is ``half_kind(halves[j])``, ``level`` is ``input_level(a)``
+    (2 for a Value of a class of your own). ``numbers``, if not None, is each half's numbers, read since the last
+    ``data_writes()`` (a layer keeps them from sample to sample); it is given only when every half is all
     Parameters.
 
     A node with no input in both halves keeps them as the two tuples ``_a = a`` (shared by a layer's neurons) and
@@ -510,9 +511,6 @@ def dot_nodes(
     x = [ai.data for ai in a]  # a comprehension reads a slot ~2x faster than map(attrgetter)
     x.append(1.0)  # b's factor (1.0 · b is b exactly): a half without b stops the zip before it
     few = len(x) <= 5
-    if level is None:
-        level = input_level(a)
-        level = 2 if level is None else level
     shared: set[Value] | None = None  # the a_i as a set, made the first time a half's kind cannot tell
     record = _grad_enabled.get()
     nodes = []

@@ -285,7 +285,7 @@ def test_dots_one_pass_step_is_the_two_pass_step_bit_for_bit(
     a are results (plain Values), layer 1's x are leaves the user made; a dot whose input is also one of its
     weights keeps one tuple (the two-pass step, whose order of terms the table's partials fix). Weights that are
     Parameters (nn's) may come with their numbers, as a layer keeps them: the same nodes, the same steps."""
-    from autograd.value import Parameter, dot_nodes, half_kind
+    from autograd.value import Parameter, dot_nodes, half_kind, input_level
 
     def run(one_pass: bool) -> list[str]:
         made = Value if weights == "Values" else Parameter
@@ -300,7 +300,7 @@ def test_dots_one_pass_step_is_the_two_pass_step_bit_for_bit(
                 halves = [(*w, b) if b is not None else tuple(w) for w, b in zip(ws, bs, strict=True)]
                 kinds = [half_kind(h) for h in halves]
                 numbers = [tuple(p.data for p in h) for h in halves] if set(kinds) == {2} else None
-                z = dot_nodes(tuple(xs), halves, kinds, [None] * len(halves), numbers)
+                z = dot_nodes(tuple(xs), halves, kinds, [None] * len(halves), numbers, input_level(xs))
             else:
                 z = autograd.dots(xs, ws, bs)
         except ArithmeticError as exc:
