@@ -58,9 +58,8 @@ def _order(root: Value, zero: bool) -> list[Value]:
     seen = {root}
     stack: list[Any] = [root]
     visit, push, pop, place, placed = seen.add, stack.append, stack.pop, order.append, seen.issuperset
-    done: set[int] = set()  # the ids of input tuples found all placed: each layer's a and (w, b) are shared
-
-    ready: Any = done  # the input tuple last found all placed (to begin with, something no node's _a is)
+    done: set[int] = set()  # the ids of the neurons' (w, b) found all placed: each is shared by every sample
+    ready: Any = done  # the a last found all placed, shared by a layer's dots (to begin with, no node's _a)
 
     def remember(inputs: tuple[Value, ...]) -> bool:
         done.add(id(inputs))
@@ -84,15 +83,12 @@ def _order(root: Value, zero: bool) -> list[Value]:
                     continue
                 # One input, itself an n-ary node whose inputs are all placed (a ReLU over its z, whose layer's a
                 # and own (w, b) are): both placed at once, where the walk would push, place, pop, place. The ReLUs
-                # of a layer come in a row over the same a: the last one found placed is asked first, by identity.
+                # of a layer come in a row over the same a: the one last found placed is asked by identity.
                 if (
                     p._b is None
                     and type(a) is not tuple
                     and a not in seen
-                    and (
-                        (za := a._a) is ready
-                        or (type(za) is tuple and (id(za) in done or (placed(za) and remember(za))) and keep(za))
-                    )
+                    and ((za := a._a) is ready or (type(za) is tuple and placed(za) and keep(za)))
                     and ((zb := a._b) is None or id(zb) in done or (placed(zb) and remember(zb)))
                 ):
                     visit(a)
